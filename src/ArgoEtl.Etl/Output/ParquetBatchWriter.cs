@@ -1,0 +1,121 @@
+using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Schema;
+using Parquet;
+using Parquet.Schema;
+
+namespace ArgoEtl.Etl.Output;
+
+/// <summary>
+/// One Parquet row group per batch. Values go to Parquet.Net dense, with definition levels for nulls, straight from the
+/// reused column buffers; only string columns materialise string objects, and they do it here, on the writer thread,
+/// so that parsing the next batch overlaps with encoding this one.
+/// </summary>
+internal sealed class ParquetBatchWriter : IBatchWriter
+{
+    private readonly Stream _output;
+    private readonly ParquetSchema _schema;
+    private readonly DataField[] _fields;
+    private readonly ParquetOptions _options;
+    private ParquetWriter? _writer;
+    private string?[] _strings = [];
+
+    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression)
+    {
+        _output = output;
+        _fields = schema.Columns.Select(ToField).ToArray();
+        _schema = new ParquetSchema(_fields);
+        _options = new ParquetOptions
+        {
+            CompressionMethod = compression switch
+            {
+                ParquetCompression.Snappy => CompressionMethod.Snappy,
+                ParquetCompression.Zstd => CompressionMethod.Zstd,
+                ParquetCompression.Gzip => CompressionMethod.Gzip,
+                _ => CompressionMethod.None,
+            },
+        };
+    }
+
+    public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
+    {
+        _writer ??= await ParquetWriter.CreateAsync(_schema, _output, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var group = _writer.CreateRowGroup();
+        for (int c = 0; c < batch.Columns.Length; c++)
+        {
+            var field = _fields[c];
+            var column = batch.Columns[c];
+            ReadOnlyMemory<int> levels = column.DefinitionLevels.AsMemory(0, batch.Count);
+            switch (column)
+            {
+                case StringColumnBuffer s:
+                    await group.WriteAsync(field, MaterialiseStrings(s, batch.Count), null).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<int> v:
+                    await group.WriteAllPartsAsync<int>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<long> v:
+                    await group.WriteAllPartsAsync<long>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<double> v:
+                    await group.WriteAllPartsAsync<double>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<bool> v:
+                    await group.WriteAllPartsAsync<bool>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<DateOnly> v:
+                    await group.WriteAllPartsAsync<DateOnly>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                case ValueColumnBuffer<DateTime> v:
+                    await group.WriteAllPartsAsync<DateTime>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    break;
+                default:
+                    throw new InvalidOperationException($"No Parquet mapping for column '{field.Name}'.");
+            }
+        }
+    }
+
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        // An input with a header and no rows still produces a valid Parquet file with the schema and no row groups.
+        _writer ??= await ParquetWriter.CreateAsync(_schema, _output, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _writer = null;
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static DataField ToField(ColumnDefinition column) => column.Type switch
+    {
+        ColumnType.String => new DataField<string>(column.Name, true),
+        ColumnType.Int32 => new DataField<int?>(column.Name),
+        ColumnType.Int64 => new DataField<long?>(column.Name),
+        ColumnType.Double => new DataField<double?>(column.Name),
+        ColumnType.Boolean => new DataField<bool?>(column.Name),
+        ColumnType.Date => new DataField<DateOnly?>(column.Name),
+        ColumnType.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+
+    private string?[] MaterialiseStrings(StringColumnBuffer column, int rows)
+    {
+        if (_strings.Length < rows)
+        {
+            _strings = new string?[rows];
+        }
+
+        int v = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            _strings[r] = column.DefinitionLevels[r] == 0 ? null : new string(column.ValueAt(v++));
+        }
+
+        return _strings.Length == rows ? _strings : _strings[..rows];
+    }
+}

@@ -1,0 +1,32 @@
+namespace ArgoEtl.Etl.Storage;
+
+/// <summary>Local files. Publishing is a rename, so readers never see a half-written output.</summary>
+public sealed class LocalFileStore : IObjectStore
+{
+    public Task<(Stream Content, long? Length)> OpenReadAsync(ObjectLocation location, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        if (!File.Exists(location.Path))
+        {
+            throw new EtlException("InputNotFound", EtlErrorKind.NotFound, $"Input file '{location.Path}' does not exist.",
+                "Check the path (relative paths are resolved from the current directory).", location.Path);
+        }
+
+        Stream stream = new FileStream(location.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Task.FromResult<(Stream, long?)>((stream, stream.Length));
+    }
+
+    public Task PublishAsync(string localFile, ObjectLocation destination, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        string? dir = Path.GetDirectoryName(destination.Path);
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        // Same directory temp files make this a rename; across file systems File.Move copies, still before the old file is replaced.
+        File.Move(localFile, destination.Path, overwrite: true);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.S3;
+using Amazon.S3.Model;
+
+namespace ArgoEtl.Etl.Storage;
+
+/// <summary>
+/// S3 and S3-compatible stores through AWSSDK.S3. Uploads are a single PUT up to <see cref="MultipartThreshold"/>
+/// and a multipart upload above it, aborted on any failure, so no partial object is ever visible.
+/// </summary>
+public sealed class S3ObjectStore : IObjectStore, IDisposable
+{
+    /// <summary>Above this size outputs are uploaded in parts.</summary>
+    public const long MultipartThreshold = 64L << 20;
+
+    private const long PartSize = 16L << 20;
+    private readonly AmazonS3Client _client;
+
+    public S3ObjectStore(S3Settings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings = settings.WithEnvironmentDefaults();
+        var config = new AmazonS3Config
+        {
+            // Non-AWS stores (MinIO, s3rver) reject or mis-store the SDK's default flexible checksums.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+            MaxErrorRetry = 5,
+            RetryMode = RequestRetryMode.Standard,
+        };
+        if (settings.EndpointUrl is not null)
+        {
+            config.ServiceURL = settings.EndpointUrl;
+            config.AuthenticationRegion = settings.Region ?? "us-east-1";
+            config.ForcePathStyle = settings.ForcePathStyle ?? true;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? "us-east-1");
+            config.ForcePathStyle = settings.ForcePathStyle ?? false;
+        }
+
+        _client = ResolveCredentials(settings) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+    }
+
+    public async Task<(Stream Content, long? Length)> OpenReadAsync(ObjectLocation location, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        try
+        {
+            var response = await _client.GetObjectAsync(location.Container, location.Path, cancellationToken).ConfigureAwait(false);
+            return (response.ResponseStream, response.ContentLength);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException)
+        {
+            throw Translate(ex, location);
+        }
+    }
+
+    public async Task PublishAsync(string localFile, ObjectLocation destination, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        long size = new FileInfo(localFile).Length;
+        try
+        {
+            if (size <= MultipartThreshold)
+            {
+                await _client.PutObjectAsync(new PutObjectRequest
+                {
+                    BucketName = destination.Container,
+                    Key = destination.Path,
+                    FilePath = localFile,
+                    ContentType = contentType,
+                    // Chunked (aws-chunked) uploads over plain http are stored with their framing by some S3-compatible stores.
+                    UseChunkEncoding = false,
+                }, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await UploadInPartsAsync(localFile, size, destination, contentType, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException)
+        {
+            throw Translate(ex, destination);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private async Task UploadInPartsAsync(string localFile, long size, ObjectLocation destination, string contentType, CancellationToken cancellationToken)
+    {
+        var start = await _client.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = destination.Container,
+            Key = destination.Path,
+            ContentType = contentType,
+        }, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var parts = new List<PartETag>();
+            int number = 1;
+            for (long offset = 0; offset < size; offset += PartSize, number++)
+            {
+                var part = await _client.UploadPartAsync(new UploadPartRequest
+                {
+                    BucketName = destination.Container,
+                    Key = destination.Path,
+                    UploadId = start.UploadId,
+                    PartNumber = number,
+                    FilePath = localFile,
+                    FilePosition = offset,
+                    PartSize = Math.Min(PartSize, size - offset),
+                    UseChunkEncoding = false,
+                }, cancellationToken).ConfigureAwait(false);
+                parts.Add(new PartETag(number, part.ETag));
+            }
+
+            await _client.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+            {
+                BucketName = destination.Container,
+                Key = destination.Path,
+                UploadId = start.UploadId,
+                PartETags = parts,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Abort even when the caller canceled: a dangling upload costs storage and is invisible to the user.
+            await _client.AbortMultipartUploadAsync(destination.Container, destination.Path, start.UploadId, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static AWSCredentials? ResolveCredentials(S3Settings settings)
+    {
+        if (settings.ProfileName is null)
+        {
+            return null;
+        }
+
+        if (new CredentialProfileStoreChain().TryGetAWSCredentials(settings.ProfileName, out var credentials))
+        {
+            return credentials;
+        }
+
+        throw new EtlException("AwsProfileNotFound", EtlErrorKind.Authentication, $"AWS profile '{settings.ProfileName}' was not found.",
+            "Check the profile name in ~/.aws/config and ~/.aws/credentials, or unset AWS_PROFILE.", settings.ProfileName);
+    }
+
+    private static EtlException Translate(Exception ex, ObjectLocation location)
+    {
+        string code = (ex as AmazonServiceException)?.ErrorCode ?? string.Empty;
+        var status = (ex as AmazonServiceException)?.StatusCode ?? 0;
+        return code switch
+        {
+            "NoSuchBucket" => new EtlException("S3BucketNotFound", EtlErrorKind.NotFound, $"Bucket '{location.Container}' does not exist ({location}).",
+                "Create the bucket or correct the bucket name; check the endpoint and region too.", location.ToString(), ex),
+            "NoSuchKey" => new EtlException("S3ObjectNotFound", EtlErrorKind.NotFound, $"Object '{location}' does not exist.",
+                "Check the key (keys are case-sensitive) and that the upload finished.", location.ToString(), ex),
+            "AccessDenied" or "AllAccessDisabled" => new EtlException("S3AccessDenied", EtlErrorKind.PermissionDenied, $"Access to '{location}' was denied.",
+                "Grant the caller s3:GetObject/s3:PutObject on this bucket and prefix.", location.ToString(), ex),
+            "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" => new EtlException("S3CredentialsRejected", EtlErrorKind.Authentication,
+                $"The S3 endpoint rejected the credentials ({code}) for '{location}'.",
+                "Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and that they belong to this endpoint.", location.ToString(), ex),
+            _ when status == HttpStatusCode.NotFound => new EtlException("S3ObjectNotFound", EtlErrorKind.NotFound, $"'{location}' was not found.",
+                "Check the bucket and key.", location.ToString(), ex),
+            _ when ex is AmazonClientException && ex.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) => new EtlException("S3NoCredentials",
+                EtlErrorKind.Authentication, $"No AWS credentials were found to access '{location}'.",
+                "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (AWS_PROFILE), or run where an instance/IRSA role is available.", location.ToString(), ex),
+            _ => new EtlException("S3RequestFailed", ex is AmazonServiceException ? EtlErrorKind.Internal : EtlErrorKind.Connection,
+                $"S3 request for '{location}' failed: {(code.Length > 0 ? code : ex.GetType().Name)}.",
+                "Check the endpoint URL and that the store is reachable; the request was retried before giving up.", location.ToString(), ex),
+        };
+    }
+}

@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Output;
+using ArgoEtl.Etl.Schema;
+using nietras.SeparatedValues;
+
+namespace ArgoEtl.Etl.Transform;
+
+/// <summary>
+/// Converts one CSV stream to NDJSON or Parquet. Parsing runs on the calling thread and fills columnar batches; a
+/// second thread encodes and writes each full batch while the next one is parsed, so on two cores both stay busy.
+/// Memory is bounded by two batches whatever the file size.
+/// </summary>
+public static class CsvTransformer
+{
+    private const int JsonBatchRows = 16_384;
+    private const int InferenceSampleBytes = 4 << 20;
+    private const int MaxTextInError = 200;
+
+    /// <param name="input">The CSV bytes; read once, front to back.</param>
+    /// <param name="output">Where the converted data goes; written front to back, never seeked.</param>
+    /// <param name="sourceName">How to name the input in errors (a path or URI).</param>
+    /// <param name="rejects">Receives skipped rows under <see cref="BadRowMode.Skip"/>.</param>
+    /// <param name="onRows">Called after each batch with the running row count (for progress).</param>
+    public static CsvTransformStats Transform(Stream input, Stream output, TransformOptions options, string sourceName,
+        IRejectSink? rejects = null, Action<long>? onRows = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var schema = options.Schema;
+        bool inferred = false;
+        if (schema is null)
+        {
+            (schema, input) = InferFromPrefix(input, options);
+            inferred = true;
+        }
+
+        using var reader = CsvReaderFactory.Open(input, options.Csv);
+        CheckHeader(reader, schema, sourceName, options.Csv);
+        if (schema.Count == 0)
+        {
+            if (options.Format == OutputFormat.Parquet)
+            {
+                throw new EtlException("CsvNoColumns", EtlErrorKind.InvalidData,
+                    $"{sourceName} is empty: there are no columns to write to Parquet.",
+                    "Pass a schema (-Schema 'name:type,...') to write an empty Parquet file with columns, or check the input.", sourceName);
+            }
+
+            return new CsvTransformStats(0, 0, schema, inferred);
+        }
+
+        int batchRows = options.Format == OutputFormat.Parquet ? Math.Max(1, options.RowGroupSize) : JsonBatchRows;
+        var writer = CreateWriter(output, schema, options);
+        try
+        {
+            var stats = Pump(reader, writer, schema, batchRows, options, sourceName, rejects, onRows, cancellationToken);
+            writer.CompleteAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
+            return stats with { SchemaInferred = inferred };
+        }
+        finally
+        {
+            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static CsvTransformStats Pump(SepReader reader, IBatchWriter writer, TableSchema schema, int batchRows,
+        TransformOptions options, string sourceName, IRejectSink? rejects, Action<long>? onRows, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var free = new BlockingCollection<RowBatch>(2);
+        free.Add(new RowBatch(schema, batchRows), CancellationToken.None);
+        free.Add(new RowBatch(schema, batchRows), CancellationToken.None);
+        using var full = new BlockingCollection<RowBatch>(2);
+
+        // The writer thread: encode each full batch, hand the buffer back. A failure stops the parser through `stop`.
+        var writing = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                foreach (var batch in full.GetConsumingEnumerable(stop.Token))
+                {
+                    writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
+                    batch.Clear();
+                    free.Add(batch, stop.Token);
+                }
+            }
+            catch
+            {
+                stop.Cancel();
+                throw;
+            }
+        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        long rows = 0;
+        long rejected = 0;
+        try
+        {
+            var batch = free.Take(stop.Token);
+            var columns = batch.Columns;
+            int width = schema.Count;
+            foreach (var row in reader)
+            {
+                if (row.ColCount != width)
+                {
+                    string reason = $"expected {width} fields, found {row.ColCount}";
+                    if (options.BadRows == BadRowMode.Fail)
+                    {
+                        throw new EtlException("CsvFieldCount", EtlErrorKind.InvalidData,
+                            $"{sourceName} line {row.LineNumberFrom}: {reason}.",
+                            SuggestionForBadRow, $"{sourceName}:{row.LineNumberFrom}");
+                    }
+
+                    rejects?.Reject(row.LineNumberFrom, null, reason, row.Span);
+                    rejected++;
+                    continue;
+                }
+
+                int r = batch.Count;
+                for (int c = 0; c < width; c++)
+                {
+                    columns[c].Mark();
+                }
+
+                int failed = -1;
+                for (int c = 0; c < width; c++)
+                {
+                    if (!columns[c].TryAppend(row[c].Span, r))
+                    {
+                        failed = c;
+                        break;
+                    }
+                }
+
+                if (failed >= 0)
+                {
+                    var column = schema.Columns[failed];
+                    string text = Shorten(FieldText.ToText(row[failed].Span));
+                    string reason = $"'{text}' is not a valid {TableSchema.TypeName(column.Type)}";
+                    if (options.BadRows == BadRowMode.Fail)
+                    {
+                        throw new EtlException("CsvBadValue", EtlErrorKind.InvalidData,
+                            $"{sourceName} line {row.LineNumberFrom}, column {failed + 1} '{column.Name}': {reason}.",
+                            SuggestionForBadRow, $"{sourceName}:{row.LineNumberFrom}");
+                    }
+
+                    for (int c = 0; c <= failed; c++)
+                    {
+                        columns[c].Rewind();
+                    }
+
+                    rejects?.Reject(row.LineNumberFrom, column.Name, reason, row.Span);
+                    rejected++;
+                    continue;
+                }
+
+                batch.Count++;
+                rows++;
+                if (batch.IsFull)
+                {
+                    full.Add(batch, stop.Token);
+                    onRows?.Invoke(rows);
+                    batch = free.Take(stop.Token);
+                    columns = batch.Columns;
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                full.Add(batch, stop.Token);
+            }
+
+            full.CompleteAdding();
+            writing.GetAwaiter().GetResult();
+            onRows?.Invoke(rows);
+            return new CsvTransformStats(rows, rejected, schema, false);
+        }
+        catch (OperationCanceledException) when (writing.IsFaulted)
+        {
+            // The writer failed first; its exception is the one that explains the run.
+            writing.GetAwaiter().GetResult();
+            throw;
+        }
+        catch
+        {
+            stop.Cancel();
+            try
+            {
+                writing.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+                // The parser's exception is the cause; the writer's is a consequence of the stop.
+            }
+
+            throw;
+        }
+    }
+
+    private const string SuggestionForBadRow =
+        "Fix the row, change the column's type in the schema, or run with bad rows set to Skip to write such rows to a rejects file.";
+
+    private static IBatchWriter CreateWriter(Stream output, TableSchema schema, TransformOptions options) => options.Format switch
+    {
+        OutputFormat.Parquet => new ParquetBatchWriter(output, schema, options.Compression),
+        _ => new NdjsonBatchWriter(output, schema),
+    };
+
+    private static void CheckHeader(SepReader reader, TableSchema schema, string sourceName, CsvFormat format)
+    {
+        if (!format.HasHeader || reader.Header.IsEmpty)
+        {
+            return;
+        }
+
+        int headerCount = reader.Header.ColNames.Count;
+        if (headerCount != schema.Count)
+        {
+            throw new EtlException("CsvHeaderMismatch", EtlErrorKind.InvalidData,
+                $"{sourceName} line 1: the header has {headerCount} columns but the schema has {schema.Count} ({schema}).",
+                "Make the schema list every column of the file, in order, or set no header if line 1 is data.", sourceName);
+        }
+    }
+
+    // Inference needs to look at the first rows and then convert from the start; the input may be a network stream
+    // that cannot seek, so the sample is read into memory and put back in front of the rest.
+    private static (TableSchema, Stream) InferFromPrefix(Stream input, TransformOptions options)
+    {
+        var prefix = new byte[InferenceSampleBytes];
+        int filled = 0;
+        int n;
+        while (filled < prefix.Length && (n = input.Read(prefix, filled, prefix.Length - filled)) > 0)
+        {
+            filled += n;
+        }
+
+        bool complete = filled < prefix.Length;
+        var schema = SchemaInference.Infer(prefix.AsMemory(0, filled), complete, options.Csv, options.InferenceSampleRows);
+        return (schema, new ConcatenatedStream(new MemoryStream(prefix, 0, filled, writable: false), input));
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxTextInError ? text : string.Concat(text.AsSpan(0, MaxTextInError), "…");
+}
