@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace ArgoEtl.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base for ArgoEtl cmdlets: a cancellation token that Ctrl+C (StopProcessing) trips, and a way to run core work on a
+/// background task while its progress and messages are written from the pipeline thread, as PowerShell requires.
+/// </summary>
+public abstract class EtlCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private bool _disposed;
+
+    /// <summary>Canceled when the user presses Ctrl+C or the pipeline is stopped (the same role as PowerShell 7.6's PipelineStopToken, which PowerShellStandard does not expose).</summary>
+    protected CancellationToken PipelineStopToken => _stop.Token;
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> off the pipeline thread and pumps its progress reports to <paramref name="onProgress"/>
+    /// on this thread until it finishes. Core exceptions come back unchanged; cancellation becomes PipelineStoppedException.
+    /// </summary>
+    protected T RunWithProgress<T, TProgress>(Func<IProgress<TProgress>, CancellationToken, Task<T>> work, Action<TProgress> onProgress)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(onProgress);
+        using var reports = new BlockingCollection<TProgress>();
+        var progress = new QueueProgress<TProgress>(reports);
+        var task = Task.Run(() => work(progress, PipelineStopToken), PipelineStopToken);
+        while (!task.IsCompleted)
+        {
+            if (reports.TryTake(out var report, 100))
+            {
+                onProgress(report);
+            }
+        }
+
+        while (reports.TryTake(out var last))
+        {
+            onProgress(last);
+        }
+
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (PipelineStopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _stop.Dispose();
+        }
+
+        _disposed = true;
+    }
+
+    /// <summary>IProgress that only queues; Progress&lt;T&gt; would post to a thread PowerShell does not pump.</summary>
+    private sealed class QueueProgress<TProgress>(BlockingCollection<TProgress> queue) : IProgress<TProgress>
+    {
+        public void Report(TProgress value)
+        {
+            if (!queue.IsAddingCompleted)
+            {
+                queue.TryAdd(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ArgoEtl.Testing;
+
+/// <summary>A substrate process started in its own temp folder; disposing kills it (and its children) and removes the folder.</summary>
+public class RunningProcess : IDisposable
+{
+    private readonly Process _process;
+    private bool _disposed;
+
+    protected RunningProcess(string name, string workDirectory, ProcessStartInfo start, int port)
+    {
+        Name = name;
+        WorkDirectory = workDirectory;
+        Port = port;
+        LogPath = Path.Combine(workDirectory, name + ".log");
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
+        _process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        var log = new StreamWriter(LogPath) { AutoFlush = true };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public string WorkDirectory { get; }
+
+    public string LogPath { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(WorkDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Waits until the port accepts connections; fails with the process log if it exits or times out.</summary>
+    protected void WaitForPort(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                Thread.Sleep(200);
+                throw new InvalidOperationException($"{Name} exited with code {_process.ExitCode} before listening on {Port}:\n{ReadLog()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        throw new TimeoutException($"{Name} did not listen on 127.0.0.1:{Port} within {timeout.TotalSeconds}s:\n{ReadLog()}");
+    }
+
+    private string ReadLog()
+    {
+        try
+        {
+            using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd();
+        }
+        catch (IOException)
+        {
+            return "(no log)";
+        }
+    }
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    protected static string NewWorkDirectory(string name)
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"argoetl-{name}-{Guid.NewGuid():N}"[..32]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}

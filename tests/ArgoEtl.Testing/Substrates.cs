@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ArgoEtl.Testing;
+
+/// <summary>
+/// Installs (when missing) and starts the real components tests use. Each Start* gets a fresh temp folder and free
+/// loopback ports, so test runs never share state. See shared/design/SUBSTRATES.md for the settings' reasons.
+/// </summary>
+public static class Substrates
+{
+    private static readonly object InstallLock = new();
+    private static bool _aptUpdated;
+
+    /// <summary>The repository root (the folder holding ArgoEtl.sln), found from this assembly or ARGOETL_REPO_ROOT.</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    public static string S3rverDirectory => Path.Combine(RepoRoot, "tests", "s3rver");
+
+    /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>
+    public static void EnsureInstalled()
+    {
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"));
+        EnsureS3rver();
+    }
+
+    public static S3rver StartS3rver()
+    {
+        EnsureS3rver();
+        return new S3rver();
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static Vsftpd StartVsftpd()
+    {
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"));
+        return new Vsftpd();
+    }
+
+    public static Registry StartRegistry()
+    {
+        EnsureAptPackages(("/usr/bin/docker-registry", "docker-registry"));
+        return new Registry();
+    }
+
+    internal static void EnsureS3rver()
+    {
+        lock (InstallLock)
+        {
+            if (File.Exists(Path.Combine(S3rverDirectory, "node_modules", "s3rver", "package.json")))
+            {
+                return;
+            }
+
+            Run("npm", $"ci --no-audit --no-fund --prefix \"{S3rverDirectory}\"", "s3rver (npm ci in tests/s3rver)");
+        }
+    }
+
+    internal static void EnsureAptPackages(params (string Binary, string Package)[] needs)
+    {
+        lock (InstallLock)
+        {
+            var missing = needs.Where(n => !File.Exists(n.Binary)).Select(n => n.Package).ToList();
+            if (missing.Count == 0)
+            {
+                return;
+            }
+
+            if (!string.Equals(Environment.UserName, "root", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException(
+                    $"Tests need {string.Join(", ", missing)}; install with: sudo apt-get install -y {string.Join(' ', missing)}");
+            }
+
+            if (!_aptUpdated)
+            {
+                Run("apt-get", "update -qq", "apt-get update");
+                _aptUpdated = true;
+            }
+
+            Run("apt-get", $"install -y -qq --no-install-recommends {string.Join(' ', missing)}", "apt-get install " + string.Join(' ', missing),
+                ("DEBIAN_FRONTEND", "noninteractive"));
+        }
+    }
+
+    private static void Run(string file, string arguments, string what, params (string Name, string Value)[] environment)
+    {
+        var start = new ProcessStartInfo(file, arguments) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{what}: could not start {file}.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"{what} failed with exit code {process.ExitCode}:\n{stdout.Result}\n{stderr}"));
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        if (Environment.GetEnvironmentVariable("ARGOETL_REPO_ROOT") is { Length: > 0 } fromEnv)
+        {
+            return fromEnv;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        for (var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(Substrates).Assembly.Location)!); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Cannot find the repository root (ArgoEtl.sln); set ARGOETL_REPO_ROOT.");
+    }
+}
