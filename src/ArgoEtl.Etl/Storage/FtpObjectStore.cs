@@ -138,9 +138,14 @@ public sealed class FtpObjectStore : IObjectStore
         }
     }
 
-    /// <summary>Disposes the FTP response (closing the control connection) together with the data stream.</summary>
+    /// <summary>
+    /// Disposes the FTP response (closing the control connection) together with the data stream. FtpDataStream closes
+    /// itself at end of data and throws on a further read, so end of data is remembered here and answered with 0.
+    /// </summary>
     private sealed class ResponseOwningStream(Stream inner, IDisposable owner) : Stream
     {
+        private bool _ended;
+
         public override bool CanRead => true;
 
         public override bool CanSeek => false;
@@ -151,11 +156,19 @@ public sealed class FtpObjectStore : IObjectStore
 
         public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+        public override int Read(Span<byte> buffer)
+        {
+            if (_ended || buffer.IsEmpty)
+            {
+                return 0;
+            }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
+            int n = inner.Read(buffer);
+            _ended = n == 0;
+            return n;
+        }
 
         public override void Flush() { }
 

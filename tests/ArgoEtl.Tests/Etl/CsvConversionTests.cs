@@ -1,0 +1,152 @@
+using System.Text.Json;
+using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Schema;
+using ArgoEtl.Etl.Transform;
+using static ArgoEtl.Tests.Etl.TransformTestKit;
+
+namespace ArgoEtl.Tests.Etl;
+
+public sealed class CsvConversionTests
+{
+    private static JsonElement[] Lines(string ndjson) =>
+        ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToArray();
+
+    [Fact]
+    public void Rfc4180_quotes_escaped_quotes_embedded_newlines_and_crlf()
+    {
+        string csv = "id,text\r\n1,\"a, b\"\r\n2,\"say \"\"hi\"\"\"\r\n3,\"two\r\nlines\"\r\n4,plain\r\n";
+        var (stats, json) = ToJson(csv, new TransformOptions { Schema = Schema("id:int32,text:string") });
+
+        var rows = Lines(json);
+        Assert.Equal(4, stats.Rows);
+        Assert.Equal(["a, b", "say \"hi\"", "two\r\nlines", "plain"], rows.Select(r => r.GetProperty("text").GetString()!));
+        Assert.Equal([1, 2, 3, 4], rows.Select(r => r.GetProperty("id").GetInt32()));
+    }
+
+    [Fact]
+    public void Lf_only_and_missing_final_newline_and_bom_are_accepted()
+    {
+        var (stats, json) = ToJson("no,name\n1,a\n2,b", bom: true);
+        Assert.Equal(2, stats.Rows);
+        Assert.Equal("no", stats.Schema.Columns[0].Name);
+        Assert.Equal("{\"no\":1,\"name\":\"a\"}\n{\"no\":2,\"name\":\"b\"}\n", json);
+    }
+
+    [Fact]
+    public void Empty_file_gives_empty_json_and_a_clear_parquet_error_without_schema()
+    {
+        var (stats, json) = ToJson(string.Empty);
+        Assert.Equal(0, stats.Rows);
+        Assert.Equal(string.Empty, json);
+
+        var ex = Assert.Throws<EtlException>(() => CsvTransformer.Transform(new MemoryStream(), new MemoryStream(),
+            new TransformOptions { Format = ArgoEtl.Etl.Output.OutputFormat.Parquet }, "empty.csv"));
+        Assert.Equal("CsvNoColumns", ex.Code);
+    }
+
+    [Fact]
+    public async Task Header_only_file_with_schema_gives_a_valid_parquet_file_with_columns()
+    {
+        var (stats, columns, schema, groups) = await ToParquetAsync("no,name\n", new TransformOptions { Schema = Schema("no:int64,name:string") });
+        Assert.Equal(0, stats.Rows);
+        Assert.Equal(0, groups);
+        Assert.Equal(["no", "name"], schema.DataFields.Select(f => f.Name));
+        Assert.Empty(columns["no"]);
+    }
+
+    [Fact]
+    public void Empty_field_is_null_but_quoted_empty_string_stays_a_string()
+    {
+        var (_, json) = ToJson("a,b,c\n,\"\",1\n", new TransformOptions { Schema = Schema("a:string,b:string,c:int32") });
+        var row = Lines(json).Single();
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("a").ValueKind);
+        Assert.Equal(string.Empty, row.GetProperty("b").GetString());
+    }
+
+    [Fact]
+    public void Json_escapes_control_characters_and_keeps_unicode_readable()
+    {
+        var (_, json) = ToJson("name\n\"tab\there \\ back\"\n최유나\n", new TransformOptions { Schema = Schema("name:string") });
+        Assert.Contains("\"tab\\there \\\\ back\"", json, StringComparison.Ordinal);
+        Assert.Contains("최유나", json, StringComparison.Ordinal);
+        Assert.All(Lines(json), l => Assert.Equal(JsonValueKind.Object, l.ValueKind));
+    }
+
+    [Fact]
+    public async Task Parquet_round_trip_keeps_values_types_and_nulls()
+    {
+        string csv = """
+            no,name,score,ratio,passed,day,at
+            1,Kim,87,0.5,true,2023-04-01,2023-04-01T09:15:00Z
+            2,,,,,,
+            3000000000,"Lee, J",-5,1e3,false,2024-02-29,2024-02-29 23:59:59.123
+            """;
+        var options = new TransformOptions { Schema = Schema("no:int64,name:string,score:int32,ratio:double,passed:boolean,day:date,at:timestamp") };
+        var (stats, columns, schema, _) = await ToParquetAsync(csv, options);
+
+        Assert.Equal(3, stats.Rows);
+        Assert.Equal(new object?[] { 1L, 2L, 3000000000L }, columns["no"]);
+        Assert.Equal(new object?[] { "Kim", null, "Lee, J" }, columns["name"]);
+        Assert.Equal(new object?[] { 87, null, -5 }, columns["score"]);
+        Assert.Equal(new object?[] { 0.5, null, 1000.0 }, columns["ratio"]);
+        Assert.Equal(new object?[] { true, null, false }, columns["passed"]);
+        Assert.Equal(new DateTime(2023, 4, 1), (DateTime)columns["day"][0]!);
+        Assert.Null(columns["day"][1]);
+        Assert.Equal(new DateTime(2024, 2, 29, 23, 59, 59, 123, DateTimeKind.Utc), ((DateTime)columns["at"][2]!).ToUniversalTime());
+        Assert.Equal(typeof(long), schema.DataFields[0].ClrType);
+        Assert.Equal(typeof(int), schema.DataFields[2].ClrType);
+        Assert.True(schema.DataFields.All(f => f.IsNullable));
+    }
+
+    [Fact]
+    public async Task Parquet_logical_types_are_date_timestamp_and_string()
+    {
+        var (_, _, _, _) = await ToParquetAsync("d,t,s\n2023-01-01,2023-01-01T00:00:00Z,x\n", new TransformOptions { Schema = Schema("d:date,t:timestamp,s:string") });
+        var output = new MemoryStream();
+        CsvTransformer.Transform(new MemoryStream("d,t,s\n2023-01-01,2023-01-01T00:00:00Z,x\n"u8.ToArray()), output,
+            new TransformOptions { Format = ArgoEtl.Etl.Output.OutputFormat.Parquet, Schema = Schema("d:date,t:timestamp,s:string") }, "t.csv");
+        output.Position = 0;
+        await using var reader = await Parquet.ParquetReader.CreateAsync(output);
+        var elements = reader.Metadata!.Schema.Skip(1).ToArray();
+        Assert.NotNull(elements[0].LogicalType?.DATE);
+        Assert.NotNull(elements[1].LogicalType?.TIMESTAMP);
+        Assert.True(elements[1].LogicalType!.TIMESTAMP!.IsAdjustedToUTC);
+        Assert.NotNull(elements[2].LogicalType?.STRING);
+    }
+
+    [Fact]
+    public async Task Row_groups_follow_the_row_group_size()
+    {
+        string csv = "n\n" + string.Join('\n', Enumerable.Range(1, 10)) + "\n";
+        var (stats, columns, _, groups) = await ToParquetAsync(csv, new TransformOptions { Schema = Schema("n:int32"), RowGroupSize = 4 });
+        Assert.Equal(10, stats.Rows);
+        Assert.Equal(3, groups);
+        Assert.Equal(Enumerable.Range(1, 10).Cast<object?>(), columns["n"]);
+    }
+
+    [Fact]
+    public void Inference_picks_the_narrowest_type_and_reports_it()
+    {
+        var (stats, _) = ToJson("a,b,c,d,e,f,g,h\n1,3000000000,1.5,true,2023-01-01,2023-01-01 10:00:00,x,\n2,1,2,false,2023-01-02,2023-01-01T10:00:00Z,1,\n");
+        Assert.True(stats.SchemaInferred);
+        Assert.Equal("a:int32,b:int64,c:double,d:boolean,e:date,f:timestamp,g:string,h:string", stats.Schema.ToString());
+    }
+
+    [Fact]
+    public void Inference_of_a_large_input_ignores_the_cut_off_last_sample_row()
+    {
+        // Past the 4 MB sample, a row may be cut in half; it must not turn an int column into a string.
+        var lines = Enumerable.Range(0, 400_000).Select(i => $"{i},{i % 7}");
+        var (stats, _) = ToJson("a,b\n" + string.Join('\n', lines) + "\n");
+        Assert.Equal("a:int32,b:int32", stats.Schema.ToString());
+        Assert.Equal(400_000, stats.Rows);
+    }
+
+    [Fact]
+    public void No_header_names_columns_from_the_schema()
+    {
+        var (stats, json) = ToJson("1;x\n2;y\n", new TransformOptions { Csv = new CsvFormat { HasHeader = false, Delimiter = ';' }, Schema = Schema("id:int32,v:string") });
+        Assert.Equal(2, stats.Rows);
+        Assert.StartsWith("{\"id\":1,\"v\":\"x\"}", json, StringComparison.Ordinal);
+    }
+}
