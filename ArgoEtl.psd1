@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'ArgoEtl.PowerShell.dll'
+    RootModule           = 'ArgoEtl.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0b3f0e-6a59-4c0e-9a47-3e2a1c7d9b21'
     Author               = 'ArgoEtl contributors'
