@@ -8,4 +8,12 @@ if (-not ('ArgoEtl.LoadContext.ArgoEtlLoadContext' -as [type])) {
 }
 
 $cmdletAssembly = [ArgoEtl.LoadContext.ArgoEtlLoadContext]::Initialize()
-& $importModule -Assembly $cmdletAssembly -Force:$isReload
+$inner = & $importModule -Assembly $cmdletAssembly -PassThru:$isReload
+if ($inner) {
+    # On a re-import (Import-Module -Force, or after Remove-Module) PowerShell reuses its cached module for the
+    # assembly and does not add the cmdlets to this module's exports (PowerShell/PowerShell#20710); add them here.
+    $addExportedCmdlet = [System.Management.Automation.PSModuleInfo].GetMethod('AddExportedCmdlet', [System.Reflection.BindingFlags]'Instance, NonPublic')
+    foreach ($command in $inner.ExportedCommands.Values) {
+        $addExportedCmdlet.Invoke($ExecutionContext.SessionState.Module, @(, $command))
+    }
+}
