@@ -152,13 +152,13 @@ internal sealed class CliArguments
             throw UsageError("Several inputs need an output folder (ending with '/') or --output-key-template, not one output location.");
         }
 
-        var format = Format ?? (Output?.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) == true ? OutputFormat.Parquet : OutputFormat.Json);
+        var format = Format ?? OutputNaming.FormatFor(Output);
         var transform = Transform with { Format = format };
         return inputs.Select(input => new EtlJob
         {
             Input = input,
             Output = output is null ? null
-                : Output!.EndsWith('/') ? output.WithPath(output.Path.TrimEnd('/') + "/" + Path.GetFileNameWithoutExtension(input.Path) + OutputNaming.Extension(format))
+                : Output!.EndsWith('/') ? OutputNaming.InFolder(output, input, format)
                 : output,
             OutputKeyTemplate = OutputKeyTemplate,
             LocalOutput = LocalOutput,

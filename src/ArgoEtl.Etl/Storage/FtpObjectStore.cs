@@ -142,21 +142,9 @@ public sealed class FtpObjectStore : IObjectStore
     /// Disposes the FTP response (closing the control connection) together with the data stream. FtpDataStream closes
     /// itself at end of data and throws on a further read, so end of data is remembered here and answered with 0.
     /// </summary>
-    private sealed class ResponseOwningStream(Stream inner, IDisposable owner) : Stream
+    private sealed class ResponseOwningStream(Stream inner, IDisposable owner) : ForwardReadStream
     {
         private bool _ended;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -169,14 +157,6 @@ public sealed class FtpObjectStore : IObjectStore
             _ended = n == 0;
             return n;
         }
-
-        public override void Flush() { }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

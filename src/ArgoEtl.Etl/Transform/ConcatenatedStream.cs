@@ -1,21 +1,11 @@
+using ArgoEtl.Etl.Storage;
+
 namespace ArgoEtl.Etl.Transform;
 
 /// <summary>A read-only stream that reads <c>first</c> to its end, then <c>second</c>.</summary>
-internal sealed class ConcatenatedStream(Stream first, Stream second) : Stream
+internal sealed class ConcatenatedStream(Stream first, Stream second) : ForwardReadStream
 {
     private bool _firstDone;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -32,14 +22,6 @@ internal sealed class ConcatenatedStream(Stream first, Stream second) : Stream
 
         return second.Read(buffer);
     }
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

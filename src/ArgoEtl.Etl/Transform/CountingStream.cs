@@ -1,23 +1,13 @@
+using ArgoEtl.Etl.Storage;
+
 namespace ArgoEtl.Etl.Transform;
 
 /// <summary>Counts bytes read through it, for progress and the result's BytesIn.</summary>
-internal sealed class CountingStream(Stream inner) : Stream
+internal sealed class CountingStream(Stream inner) : ForwardReadStream
 {
     private long _count;
 
     public long Count => Interlocked.Read(ref _count);
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -25,14 +15,6 @@ internal sealed class CountingStream(Stream inner) : Stream
         Interlocked.Add(ref _count, n);
         return n;
     }
-
-    public override void Flush() { }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

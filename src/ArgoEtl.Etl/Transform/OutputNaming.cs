@@ -13,6 +13,19 @@ public static class OutputNaming
 {
     public static string Extension(OutputFormat format) => format == OutputFormat.Parquet ? ".parquet" : ".json";
 
+    /// <summary>Json unless the destination names a .parquet file.</summary>
+    public static OutputFormat FormatFor(string? destination) =>
+        destination?.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) == true ? OutputFormat.Parquet : OutputFormat.Json;
+
+    /// <summary>The output for <paramref name="input"/> inside a destination folder: the input's name with the format's extension.</summary>
+    public static ObjectLocation InFolder(ObjectLocation folder, ObjectLocation input, OutputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(input);
+        string name = Path.GetFileNameWithoutExtension(input.Path.Replace('\\', '/').Split('/')[^1]) + Extension(format);
+        return folder.Kind == LocationKind.File ? ObjectLocation.File(Path.Combine(folder.Path, name)) : folder.WithPath(folder.Path.TrimEnd('/') + "/" + name);
+    }
+
     public static ObjectLocation Derive(ObjectLocation input, OutputFormat format, string? template)
     {
         ArgumentNullException.ThrowIfNull(input);

@@ -262,15 +262,13 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
 
     private EtlJob CreateJob(ObjectLocation input)
     {
-        var format = Format ?? (Destination?.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) == true ? OutputFormat.Parquet : OutputFormat.Json);
+        var format = Format ?? OutputNaming.FormatFor(Destination);
         ObjectLocation? output = null;
         if (Destination is not null)
         {
             var destination = ParseLocation(Destination);
             bool folder = Destination.EndsWith('/') || Destination.EndsWith('\\') || (destination.Kind == LocationKind.File && Directory.Exists(destination.Path));
-            output = folder
-                ? destination.WithPath(System.IO.Path.Join(destination.Path, System.IO.Path.GetFileNameWithoutExtension(input.Path) + OutputNaming.Extension(format)).Replace('\\', '/'))
-                : destination;
+            output = folder ? OutputNaming.InFolder(destination, input, format) : destination;
         }
 
         return new EtlJob
