@@ -7,14 +7,8 @@ namespace ArgoEtl.Testing;
 public sealed class Registry : RunningProcess
 {
     internal Registry()
-        : this(NewWorkDirectory("registry"), FreePort())
+        : base("registry", Start, TimeSpan.FromSeconds(15))
     {
-    }
-
-    private Registry(string dir, int port)
-        : base("registry", dir, Start(dir, port), port)
-    {
-        WaitForPort(TimeSpan.FromSeconds(15));
     }
 
     public string Url => $"http://127.0.0.1:{Port}";

@@ -10,23 +10,37 @@ public class RunningProcess : IDisposable
     private readonly Process _process;
     private bool _disposed;
 
-    protected RunningProcess(string name, string workDirectory, ProcessStartInfo start, int port)
+    /// <param name="name">Names the process in errors, its temp folder and its log.</param>
+    /// <param name="start">Given a fresh temp folder and a free loopback port, writes any config there and says how to start.</param>
+    /// <param name="readyWithin">How long the port may take to accept connections.</param>
+    protected RunningProcess(string name, Func<string, int, ProcessStartInfo> start, TimeSpan readyWithin)
     {
+        ArgumentNullException.ThrowIfNull(start);
         Name = name;
-        WorkDirectory = workDirectory;
-        Port = port;
-        LogPath = Path.Combine(workDirectory, name + ".log");
-        start.UseShellExecute = false;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.RedirectStandardInput = true;
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        WorkDirectory = NewWorkDirectory(name);
+        Port = FreePort();
+        var startInfo = start(WorkDirectory, Port);
+        LogPath = Path.Combine(WorkDirectory, name + ".log");
+        startInfo.UseShellExecute = false;
+        startInfo.RedirectStandardOutput = true;
+        startInfo.RedirectStandardError = true;
+        startInfo.RedirectStandardInput = true;
+        _process = Process.Start(startInfo) ?? throw new InvalidOperationException($"{name} did not start.");
         var log = new StreamWriter(LogPath) { AutoFlush = true };
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (log) { log.WriteLine(e.Data); } } };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+        try
+        {
+            WaitForPort(readyWithin);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     public string Name { get; }
@@ -80,7 +94,7 @@ public class RunningProcess : IDisposable
     }
 
     /// <summary>Waits until the port accepts connections; fails with the process log if it exits or times out.</summary>
-    protected void WaitForPort(TimeSpan timeout)
+    private void WaitForPort(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -129,7 +143,7 @@ public class RunningProcess : IDisposable
         return port;
     }
 
-    protected static string NewWorkDirectory(string name)
+    private static string NewWorkDirectory(string name)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"argoetl-{name}-{Guid.NewGuid():N}"[..32]);
         Directory.CreateDirectory(dir);

@@ -12,14 +12,8 @@ public sealed class S3rver : RunningProcess
     public const string SecretKey = "S3RVER";
 
     internal S3rver()
-        : this(NewWorkDirectory("s3rver"), FreePort())
+        : base("s3rver", Start, TimeSpan.FromSeconds(30))
     {
-    }
-
-    private S3rver(string dir, int port)
-        : base("s3rver", dir, Start(dir, port), port)
-    {
-        WaitForPort(TimeSpan.FromSeconds(30));
     }
 
     public string Endpoint => $"http://127.0.0.1:{Port}";

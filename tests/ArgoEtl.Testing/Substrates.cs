@@ -109,19 +109,15 @@ public static class Substrates
             return fromEnv;
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        // From xUnit the app base is under the repo; from Pester it is pwsh's folder, so also start from this assembly.
+        foreach (string start in new[] { AppContext.BaseDirectory, Path.GetDirectoryName(typeof(Substrates).Assembly.Location)! })
         {
-            if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                return dir.FullName;
-            }
-        }
-
-        for (var dir = new DirectoryInfo(Path.GetDirectoryName(typeof(Substrates).Assembly.Location)!); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
-            {
-                return dir.FullName;
+                if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
+                {
+                    return dir.FullName;
+                }
             }
         }
 

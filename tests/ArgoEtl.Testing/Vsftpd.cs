@@ -13,14 +13,8 @@ public sealed class Vsftpd : RunningProcess
     public const string UploadDirectory = "/upload";
 
     internal Vsftpd()
-        : this(NewWorkDirectory("vsftpd"), FreePort(), FreePort())
+        : base("vsftpd", Start, TimeSpan.FromSeconds(15))
     {
-    }
-
-    private Vsftpd(string dir, int port, int passivePort)
-        : base("vsftpd", dir, Start(dir, port, passivePort), port)
-    {
-        WaitForPort(TimeSpan.FromSeconds(15));
     }
 
     /// <summary>The server's root on disk (files here are what FTP clients see under /).</summary>
@@ -28,8 +22,9 @@ public sealed class Vsftpd : RunningProcess
 
     public string Url => $"ftp://127.0.0.1:{Port}";
 
-    private static ProcessStartInfo Start(string dir, int port, int passivePort)
+    private static ProcessStartInfo Start(string dir, int port)
     {
+        int passivePort = FreePort();
         string root = Path.Combine(dir, "root");
         string upload = Path.Combine(root, "upload");
         string empty = Path.Combine(dir, "empty");

@@ -62,6 +62,13 @@ Describe 'Invoke-EtlTransform' {
         (Get-Content $r.Rejects | ConvertFrom-Json).line | Should -Be 3
     }
 
+    It 'refuses to write a second input over a one-file -Destination' {
+        $results = Get-ChildItem (Join-Path $work '*.csv') | Invoke-EtlTransform -Destination "$work/one.json" -ErrorAction SilentlyContinue -ErrorVariable err
+        @($results).Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DestinationNotFolder*'
+        Get-Content "$work/one.json" | ConvertFrom-Json | Select-Object -ExpandProperty name | Should -Be @('Kim', 'Lee')
+    }
+
     It 'reports a missing input as ObjectNotFound and goes on with the others' {
         $results = Invoke-EtlTransform -Path (Join-Path $work 'missing.csv'), (Join-Path $work 'a.csv') -ErrorAction SilentlyContinue -ErrorVariable err
         @($results).Count | Should -Be 1

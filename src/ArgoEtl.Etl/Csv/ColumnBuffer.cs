@@ -9,8 +9,6 @@ namespace ArgoEtl.Etl.Csv;
 /// </summary>
 internal abstract class ColumnBuffer
 {
-    private int _markValueCount;
-
     protected ColumnBuffer(ColumnDefinition definition, int capacity)
     {
         Definition = definition;
@@ -41,10 +39,17 @@ internal abstract class ColumnBuffer
 
     public virtual void Clear() => ValueCount = 0;
 
-    /// <summary>Remembers the state before a row, so a rejected row can be taken back.</summary>
-    public virtual void Mark() => _markValueCount = ValueCount;
-
-    public virtual void Rewind() => ValueCount = _markValueCount;
+    /// <summary>
+    /// Takes back row <paramref name="row"/>, the last one appended: a rejected row's values must not stay behind.
+    /// Its definition level says whether it added a value, so nothing needs remembering per row.
+    /// </summary>
+    public virtual void RemoveRow(int row)
+    {
+        if (DefinitionLevels[row] == 1)
+        {
+            ValueCount--;
+        }
+    }
 }
 
 internal delegate bool SpanParser<T>(ReadOnlySpan<char> text, out T value);
@@ -96,8 +101,6 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
 /// <summary>Strings as one growing char array with start/length per value: no string objects in the parse loop.</summary>
 internal sealed class StringColumnBuffer : ColumnBuffer
 {
-    private int _markCharCount;
-
     public StringColumnBuffer(ColumnDefinition definition, int capacity)
         : base(definition, capacity)
     {
@@ -151,16 +154,13 @@ internal sealed class StringColumnBuffer : ColumnBuffer
         CharCount = 0;
     }
 
-    public override void Mark()
+    public override void RemoveRow(int row)
     {
-        base.Mark();
-        _markCharCount = CharCount;
-    }
-
-    public override void Rewind()
-    {
-        base.Rewind();
-        CharCount = _markCharCount;
+        if (DefinitionLevels[row] == 1)
+        {
+            base.RemoveRow(row);
+            CharCount = Starts[ValueCount];
+        }
     }
 
     private void EnsureRoom(int needed)

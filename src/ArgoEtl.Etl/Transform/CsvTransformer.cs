@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Output;
 using ArgoEtl.Etl.Schema;
@@ -55,9 +56,9 @@ public static class CsvTransformer
         var writer = CreateWriter(output, schema, options);
         try
         {
-            var stats = Pump(reader, writer, schema, batchRows, options, sourceName, rejects, onRows, cancellationToken);
+            var stats = Pump(reader, writer, schema, inferred, batchRows, options, sourceName, rejects, onRows, cancellationToken);
             writer.CompleteAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
-            return stats with { SchemaInferred = inferred };
+            return stats;
         }
         finally
         {
@@ -65,7 +66,7 @@ public static class CsvTransformer
         }
     }
 
-    private static CsvTransformStats Pump(SepReader reader, IBatchWriter writer, TableSchema schema, int batchRows,
+    private static CsvTransformStats Pump(SepReader reader, IBatchWriter writer, TableSchema schema, bool inferred, int batchRows,
         TransformOptions options, string sourceName, IRejectSink? rejects, Action<long>? onRows, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -118,11 +119,6 @@ public static class CsvTransformer
                 }
 
                 int r = batch.Count;
-                for (int c = 0; c < width; c++)
-                {
-                    columns[c].Mark();
-                }
-
                 int failed = -1;
                 for (int c = 0; c < width; c++)
                 {
@@ -145,9 +141,10 @@ public static class CsvTransformer
                             SuggestionForBadRow, $"{sourceName}:{row.LineNumberFrom}");
                     }
 
-                    for (int c = 0; c <= failed; c++)
+                    // Take back what the columns before the bad one appended for this row.
+                    for (int c = 0; c < failed; c++)
                     {
-                        columns[c].Rewind();
+                        columns[c].RemoveRow(r);
                     }
 
                     rejects?.Reject(row.LineNumberFrom, column.Name, reason, row.Span);
@@ -174,15 +171,9 @@ public static class CsvTransformer
             full.CompleteAdding();
             writing.GetAwaiter().GetResult();
             onRows?.Invoke(rows);
-            return new CsvTransformStats(rows, rejected, schema, false);
+            return new CsvTransformStats(rows, rejected, schema, inferred);
         }
-        catch (OperationCanceledException) when (writing.IsFaulted)
-        {
-            // The writer failed first; its exception is the one that explains the run.
-            writing.GetAwaiter().GetResult();
-            throw;
-        }
-        catch
+        catch (Exception ex)
         {
             stop.Cancel();
             try
@@ -191,7 +182,13 @@ public static class CsvTransformer
             }
             catch (AggregateException)
             {
-                // The parser's exception is the cause; the writer's is a consequence of the stop.
+                // Observed below when it is the cause.
+            }
+
+            // If the writer failed first, the parser only saw the stop; the writer's exception explains the run.
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && writing.Exception?.InnerException is { } cause)
+            {
+                ExceptionDispatchInfo.Capture(cause).Throw();
             }
 
             throw;

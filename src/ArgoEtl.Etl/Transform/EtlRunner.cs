@@ -45,7 +45,8 @@ public sealed class EtlRunner : IDisposable
                 var work = Task.Factory.StartNew(
                     () => CsvTransformer.Transform(input, outStream, job.Transform, job.Input.ToString(), rejects, r => Volatile.Write(ref rows, r), cancellationToken),
                     cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                while (await Task.WhenAny(work, Task.Delay(ProgressInterval, cancellationToken)).ConfigureAwait(false) != work)
+                // No token on the delay: a canceled delay completes at once and would spin this loop until the work stops.
+                while (await Task.WhenAny(work, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false) != work)
                 {
                     progress?.Report(new TransformProgress(job.Input.ToString(), input.Count, length, Volatile.Read(ref rows)));
                 }
@@ -124,7 +125,8 @@ public sealed class EtlRunner : IDisposable
         {
             return await work.ConfigureAwait(false);
         }
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not EtlException { Kind: not EtlErrorKind.Connection })
+        // Cancel disposes the input under the parser, which then fails with an I/O error: that is the cancel, not a fault.
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not EtlException)
         {
             throw new OperationCanceledException("The conversion was canceled; nothing was written.", ex, cancellationToken);
         }

@@ -40,6 +40,9 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
     private EtlRunner? _runner;
     private TableSchema? _schema;
 
+    // A -Destination that names one file can take one input; the next would silently overwrite it.
+    private ObjectLocation? _singleDestinationTakenBy;
+
     /// <summary>
     /// <para type="description">CSV inputs: local paths (wildcards allowed), s3://bucket/key or ftp://host[:port]/path.</para>
     /// </summary>
@@ -268,6 +271,18 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
         {
             var destination = ParseLocation(Destination);
             bool folder = Destination.EndsWith('/') || Destination.EndsWith('\\') || (destination.Kind == LocationKind.File && Directory.Exists(destination.Path));
+            if (!folder)
+            {
+                if (_singleDestinationTakenBy is not null && _singleDestinationTakenBy != input)
+                {
+                    throw new EtlException("DestinationNotFolder", EtlErrorKind.InvalidArgument,
+                        $"-Destination '{Destination}' is one file, and it already receives {_singleDestinationTakenBy}; {input} would overwrite it.",
+                        "End -Destination with '/' to write each input to that folder, or use -OutputKeyTemplate.", input.ToString());
+                }
+
+                _singleDestinationTakenBy = input;
+            }
+
             output = folder ? OutputNaming.InFolder(destination, input, format) : destination;
         }
 
@@ -318,7 +333,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
                         }
                         catch (ItemNotFoundException)
                         {
-                            WriteError(ErrorRecords.Create("InputNotFound", ErrorCategory.ObjectNotFound, $"Input '{p}' does not exist.", p,
+                            WriteError(ErrorRecords.Create("InputNotFound", EtlErrorKind.NotFound, $"Input '{p}' does not exist.", p,
                                 "Check the path; wildcards are allowed with -Path, not with -LiteralPath."));
                         }
                     }

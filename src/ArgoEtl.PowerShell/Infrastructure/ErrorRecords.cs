@@ -15,8 +15,9 @@ internal static class ErrorRecords
         return record;
     }
 
-    public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target, string? suggestion = null) =>
-        From(new EtlException(errorId, Kind(category), message, suggestion, target));
+    /// <summary>An error found by the cmdlet layer itself (a path PowerShell could not resolve), with the same shape as core errors.</summary>
+    public static ErrorRecord Create(string errorId, EtlErrorKind kind, string message, object? target, string? suggestion = null) =>
+        From(new EtlException(errorId, kind, message, suggestion, target));
 
     private static ErrorCategory Category(EtlErrorKind kind) => kind switch
     {
@@ -30,19 +31,5 @@ internal static class ErrorRecords
         EtlErrorKind.NotInstalled => ErrorCategory.NotInstalled,
         EtlErrorKind.Canceled => ErrorCategory.OperationStopped,
         _ => ErrorCategory.NotSpecified,
-    };
-
-    private static EtlErrorKind Kind(ErrorCategory category) => category switch
-    {
-        ErrorCategory.InvalidArgument => EtlErrorKind.InvalidArgument,
-        ErrorCategory.InvalidData => EtlErrorKind.InvalidData,
-        ErrorCategory.ObjectNotFound => EtlErrorKind.NotFound,
-        ErrorCategory.PermissionDenied => EtlErrorKind.PermissionDenied,
-        ErrorCategory.AuthenticationError => EtlErrorKind.Authentication,
-        ErrorCategory.ConnectionError => EtlErrorKind.Connection,
-        ErrorCategory.ResourceExists => EtlErrorKind.Conflict,
-        ErrorCategory.NotInstalled => EtlErrorKind.NotInstalled,
-        ErrorCategory.OperationStopped => EtlErrorKind.Canceled,
-        _ => EtlErrorKind.Internal,
     };
 }

@@ -70,12 +70,6 @@ public abstract class EtlCmdlet : PSCmdlet, IDisposable
     /// <summary>IProgress that only queues; Progress&lt;T&gt; would post to a thread PowerShell does not pump.</summary>
     private sealed class QueueProgress<TProgress>(BlockingCollection<TProgress> queue) : IProgress<TProgress>
     {
-        public void Report(TProgress value)
-        {
-            if (!queue.IsAddingCompleted)
-            {
-                queue.TryAdd(value);
-            }
-        }
+        public void Report(TProgress value) => queue.TryAdd(value);
     }
 }

@@ -62,6 +62,38 @@ public sealed class BadRowTests
     }
 
     [Fact]
+    public async Task Skip_mode_takes_back_a_row_whose_earlier_fields_were_null_or_strings()
+    {
+        // Row 3 has a null int and a string before the bad value: only what was really appended is taken back.
+        var (stats, columns, _, _) = await ToParquetAsync("a,b,c,d\nx,1,p,2\ny,,q,bad\nz,3,r,4\n",
+            new TransformOptions { Schema = Schema("a:string,b:int32,c:string,d:int32"), BadRows = BadRowMode.Skip });
+        Assert.Equal(2, stats.Rows);
+        Assert.Equal(new object?[] { "x", "z" }, columns["a"]);
+        Assert.Equal(new object?[] { 1, 3 }, columns["b"]);
+        Assert.Equal(new object?[] { "p", "r" }, columns["c"]);
+        Assert.Equal(new object?[] { 2, 4 }, columns["d"]);
+    }
+
+    [Fact]
+    public void A_failing_output_surfaces_the_writers_error_not_a_cancellation()
+    {
+        string csv = "n\n" + string.Join('\n', Enumerable.Range(0, 100_000)) + "\n";
+        var ex = Assert.Throws<IOException>(() => ArgoEtl.Etl.Transform.CsvTransformer.Transform(
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(csv)), new FailingStream(),
+            new TransformOptions { Schema = Schema("n:int32") }, "big.csv"));
+        Assert.Equal("disk full", ex.Message);
+    }
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => throw new IOException("disk full");
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new IOException("disk full");
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) => throw new IOException("disk full");
+    }
+
+    [Fact]
     public void Header_that_does_not_match_the_schema_is_reported()
     {
         var ex = Assert.Throws<EtlException>(() => ToJson("a,b,c\n1,2,3\n", new TransformOptions { Schema = Schema("a:int32,b:int32") }));
