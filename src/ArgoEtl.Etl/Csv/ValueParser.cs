@@ -38,8 +38,23 @@ internal static class ValueParser
     public static bool IsBooleanWord(ReadOnlySpan<char> s) =>
         s.Equals("true", StringComparison.OrdinalIgnoreCase) || s.Equals("false", StringComparison.OrdinalIgnoreCase);
 
-    public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly value) =>
-        DateOnly.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly value)
+    {
+        // The common yyyy-MM-dd is read digit by digit: the general parser costs more than the rest of the row.
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-' && TryDigits(s, 0, 4, out int y) && TryDigits(s, 5, 2, out int m) && TryDigits(s, 8, 2, out int d))
+        {
+            if (y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m))
+            {
+                value = new DateOnly(y, m, d);
+                return true;
+            }
+
+            value = default;
+            return false;
+        }
+
+        return DateOnly.TryParseExact(s, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
+    }
 
     /// <summary>ISO 8601 date and time, with 'T' or a space, optional fraction and offset; no offset means UTC.</summary>
     public static bool TryParseTimestamp(ReadOnlySpan<char> s, out DateTime utc)
@@ -47,6 +62,20 @@ internal static class ValueParser
         // A bare date is a date, not a timestamp; require a time part so inference does not confuse the two.
         if (s.Length < 16 || (s[10] != 'T' && s[10] != ' '))
         {
+            utc = default;
+            return false;
+        }
+
+        // Fast path for yyyy-MM-dd[T ]HH:mm:ss with an optional Z, the form exports and logs nearly always use.
+        if ((s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && s[13] == ':' && s[16] == ':'
+            && TryParseDate(s[..10], out var date) && TryDigits(s, 11, 2, out int hh) && TryDigits(s, 14, 2, out int mm) && TryDigits(s, 17, 2, out int ss))
+        {
+            if (hh < 24 && mm < 60 && ss < 60)
+            {
+                utc = new DateTime(date, new TimeOnly(hh, mm, ss), DateTimeKind.Utc);
+                return true;
+            }
+
             utc = default;
             return false;
         }
@@ -59,5 +88,22 @@ internal static class ValueParser
 
         utc = default;
         return false;
+    }
+
+    private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
+    {
+        value = 0;
+        for (int i = start; i < start + count; i++)
+        {
+            int digit = s[i] - '0';
+            if ((uint)digit > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + digit;
+        }
+
+        return true;
     }
 }

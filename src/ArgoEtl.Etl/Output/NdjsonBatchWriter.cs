@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Buffers.Text;
+using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using ArgoEtl.Etl.Csv;
@@ -7,26 +10,41 @@ using ArgoEtl.Etl.Schema;
 namespace ArgoEtl.Etl.Output;
 
 /// <summary>
-/// One JSON object per line. Uses Utf8JsonWriter for correct escaping, with the relaxed encoder so that non-ASCII text
-/// (Korean names, accents) stays readable UTF-8 instead of \u escapes; quotes, backslashes and control characters are
-/// still escaped. Output is buffered and written to the stream in large chunks.
+/// One JSON object per line, written as UTF-8 bytes straight from the column buffers. Property names are encoded once;
+/// numbers, booleans, dates and times are formatted in place; a string made only of printable ASCII without quotes or
+/// backslashes (nearly all CSV text) is copied as is. Any other string goes through Utf8JsonWriter with the relaxed
+/// encoder, so non-ASCII text (Korean names, accents) stays readable UTF-8 while quotes, backslashes and control
+/// characters are escaped exactly as System.Text.Json does. Output is buffered and written in large chunks.
 /// </summary>
 internal sealed class NdjsonBatchWriter : IBatchWriter
 {
     private const int FlushThreshold = 1 << 20;
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(
+        Enumerable.Range(0x20, 0x7F - 0x20).Select(i => (char)i).Where(c => c is not '"' and not '\\').ToArray());
+
     private readonly Stream _output;
-    private readonly ArrayBufferWriter<byte> _buffer = new(FlushThreshold + (64 * 1024));
-    private readonly Utf8JsonWriter _json;
-    private readonly JsonEncodedText[] _names;
+    private byte[] _buffer = new byte[FlushThreshold + (64 * 1024)];
+    private int _length;
+    private readonly byte[][] _prefixes;
+    private readonly ColumnType[] _types;
     private readonly int[] _cursors;
-    private readonly char[] _dateText = new char[16];
+
+    // Only for strings that need escaping; writes one string value at a time.
+    private readonly ArrayBufferWriter<byte> _escaped = new(256);
+    private readonly Utf8JsonWriter _encoder;
 
     public NdjsonBatchWriter(Stream output, TableSchema schema)
     {
         _output = output;
-        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
-        _json = new Utf8JsonWriter(_buffer, options);
-        _names = schema.Columns.Select(c => JsonEncodedText.Encode(c.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray();
+        _encoder = new Utf8JsonWriter(_escaped, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+
+        // {"first": ,"second": ... : each column's name with the punctuation before it, encoded once.
+        _prefixes = schema.Columns.Select((c, i) =>
+        {
+            string name = JsonEncodedText.Encode(c.Name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
+            return Encoding.UTF8.GetBytes($"{(i == 0 ? "{" : ",")}\"{name}\":");
+        }).ToArray();
+        _types = schema.Columns.Select(c => c.Type).ToArray();
         _cursors = new int[schema.Count];
     }
 
@@ -35,8 +53,8 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
         Array.Clear(_cursors);
         for (int row = 0; row < batch.Count; row++)
         {
-            WriteRow(batch, row);
-            if (_buffer.WrittenCount >= FlushThreshold)
+            WriteRow(batch.Columns, row);
+            if (_length >= FlushThreshold)
             {
                 await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -51,79 +69,171 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
 
     public ValueTask DisposeAsync()
     {
-        _json.Dispose();
+        _encoder.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private void WriteRow(RowBatch batch, int row)
+    private void WriteRow(ColumnBuffer[] columns, int row)
     {
-        _json.WriteStartObject();
-        var columns = batch.Columns;
+        if (columns.Length == 0)
+        {
+            Append("{"u8);
+        }
+
         for (int c = 0; c < columns.Length; c++)
         {
+            Append(_prefixes[c]);
             var column = columns[c];
             if (column.DefinitionLevels[row] == 0)
             {
-                _json.WriteNull(_names[c]);
+                Append("null"u8);
                 continue;
             }
 
             int i = _cursors[c]++;
-            switch (column)
+            switch (_types[c])
             {
-                case StringColumnBuffer s:
-                    _json.WriteString(_names[c], s.ValueAt(i));
+                case ColumnType.String:
+                    WriteString(Unsafe.As<StringColumnBuffer>(column).ValueAt(i));
                     break;
-                case ValueColumnBuffer<int> v:
-                    _json.WriteNumber(_names[c], v.Values[i]);
+                case ColumnType.Int32:
+                    Format(Unsafe.As<ValueColumnBuffer<int>>(column).Values[i]);
                     break;
-                case ValueColumnBuffer<long> v:
-                    _json.WriteNumber(_names[c], v.Values[i]);
+                case ColumnType.Int64:
+                    Format(Unsafe.As<ValueColumnBuffer<long>>(column).Values[i]);
                     break;
-                case ValueColumnBuffer<double> v:
-                    WriteDouble(_names[c], v.Values[i]);
+                case ColumnType.Double:
+                    WriteDouble(Unsafe.As<ValueColumnBuffer<double>>(column).Values[i]);
                     break;
-                case ValueColumnBuffer<bool> v:
-                    _json.WriteBoolean(_names[c], v.Values[i]);
+                case ColumnType.Boolean:
+                    Append(Unsafe.As<ValueColumnBuffer<bool>>(column).Values[i] ? "true"u8 : "false"u8);
                     break;
-                case ValueColumnBuffer<DateOnly> v:
-                    v.Values[i].TryFormat(_dateText, out int n, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-                    _json.WriteString(_names[c], _dateText.AsSpan(0, n));
+                case ColumnType.Date:
+                    WriteDate(Unsafe.As<ValueColumnBuffer<DateOnly>>(column).Values[i]);
                     break;
-                case ValueColumnBuffer<DateTime> v:
-                    _json.WriteString(_names[c], v.Values[i]);
+                case ColumnType.Timestamp:
+                    WriteTimestamp(Unsafe.As<ValueColumnBuffer<DateTime>>(column).Values[i]);
                     break;
                 default:
                     throw new InvalidOperationException($"No JSON mapping for column '{column.Definition.Name}'.");
             }
         }
 
-        _json.WriteEndObject();
-        _json.Flush();
-        _buffer.GetSpan(1)[0] = (byte)'\n';
-        _buffer.Advance(1);
-        _json.Reset();
+        Append("}\n"u8);
+    }
+
+    private void WriteString(ReadOnlySpan<char> value)
+    {
+        if (value.IndexOfAnyExcept(PlainAscii) < 0)
+        {
+            // Printable ASCII without quote or backslash: one byte per char, nothing to escape.
+            var span = Reserve(value.Length + 2);
+            span[0] = (byte)'"';
+            System.Text.Ascii.FromUtf16(value, span[1..], out int n);
+            span[n + 1] = (byte)'"';
+            _length += n + 2;
+            return;
+        }
+
+        _escaped.ResetWrittenCount();
+        _encoder.Reset();
+        _encoder.WriteStringValue(value);
+        _encoder.Flush();
+        Append(_escaped.WrittenSpan);
+    }
+
+    private void Format<T>(T value)
+        where T : IUtf8SpanFormattable
+    {
+        var span = Reserve(32);
+        value.TryFormat(span, out int n, default, System.Globalization.CultureInfo.InvariantCulture);
+        _length += n;
     }
 
     // JSON has no NaN or Infinity; write them as strings (the form .NET and JavaScript print) rather than fail the run.
-    private void WriteDouble(JsonEncodedText name, double value)
+    private void WriteDouble(double value)
     {
         if (double.IsFinite(value))
         {
-            _json.WriteNumber(name, value);
+            Format(value);
         }
         else
         {
-            _json.WriteString(name, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            WriteString(value.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
+    }
+
+    // "yyyy-MM-dd" by hand: the custom-format path of DateOnly.TryFormat is slow for something this fixed.
+    private void WriteDate(DateOnly value)
+    {
+        var span = Reserve(12);
+        value.Deconstruct(out int year, out int month, out int day);
+        span[0] = (byte)'"';
+        Digits(span.Slice(1, 4), year);
+        span[5] = (byte)'-';
+        Digits(span.Slice(6, 2), month);
+        span[8] = (byte)'-';
+        Digits(span.Slice(9, 2), day);
+        span[11] = (byte)'"';
+        _length += 12;
+    }
+
+    private static void Digits(Span<byte> target, int value)
+    {
+        for (int i = target.Length - 1; i >= 0; i--)
+        {
+            target[i] = (byte)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    // As System.Text.Json writes a UTC DateTime: yyyy-MM-ddTHH:mm:ss, then the fraction without trailing zeros, then Z.
+    private void WriteTimestamp(DateTime value)
+    {
+        var span = Reserve(32);
+        span[0] = (byte)'"';
+        Utf8Formatter.TryFormat(value, span[1..], out int n, new StandardFormat('O'));
+
+        // 'O' gives yyyy-MM-ddTHH:mm:ss.fffffffZ (28 bytes); drop zero fraction digits, and the dot if all are zero.
+        int end = n; // index after 'Z' relative to span[1..]
+        int fractionEnd = end - 1;
+        while (fractionEnd > 20 && span[fractionEnd] == (byte)'0')
+        {
+            fractionEnd--;
+        }
+
+        if (fractionEnd == 20)
+        {
+            fractionEnd = 19; // only the dot is left
+        }
+
+        span[fractionEnd + 1] = (byte)'Z';
+        span[fractionEnd + 2] = (byte)'"';
+        _length += fractionEnd + 3;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(Reserve(bytes.Length));
+        _length += bytes.Length;
+    }
+
+    private Span<byte> Reserve(int size)
+    {
+        if (_length + size > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + size));
+        }
+
+        return _buffer.AsSpan(_length);
     }
 
     private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
     {
-        if (_buffer.WrittenCount > 0)
+        if (_length > 0)
         {
-            await _output.WriteAsync(_buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _buffer.ResetWrittenCount();
+            await _output.WriteAsync(_buffer.AsMemory(0, _length), cancellationToken).ConfigureAwait(false);
+            _length = 0;
         }
     }
 }

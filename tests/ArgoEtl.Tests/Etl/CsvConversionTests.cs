@@ -72,6 +72,47 @@ public sealed class CsvConversionTests
         Assert.All(Lines(json), l => Assert.Equal(JsonValueKind.Object, l.ValueKind));
     }
 
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    // The NDJSON writer formats values itself for speed; System.Text.Json is the reference for every byte it writes.
+    [Theory]
+    [InlineData("string", "plain text", null)]
+    [InlineData("string", "\"say \"\"hi\"\"\"", "say \"hi\"")]
+    [InlineData("string", "back\\slash", null)]
+    [InlineData("string", "최유나 São 🎉", null)]
+    [InlineData("string", "\"bell\u0007 and\ttab\"", "bell\u0007 and\ttab")]
+    [InlineData("string", "<html> & 'x' \u2028", null)]
+    [InlineData("int32", "-2147483648", null)]
+    [InlineData("int64", "9223372036854775807", null)]
+    [InlineData("double", "0.1", null)]
+    [InlineData("double", "-1e300", null)]
+    [InlineData("double", "123456789.125", null)]
+    [InlineData("boolean", "yes", null)]
+    [InlineData("date", "0099-01-02", null)]
+    [InlineData("date", "2024/02/29", null)]
+    [InlineData("timestamp", "2024-02-29 23:59:59", null)]
+    [InlineData("timestamp", "2024-02-29T23:59:59.1200000+09:00", null)]
+    [InlineData("timestamp", "2024-02-29T23:59:59.0000001Z", null)]
+    public void Json_values_are_byte_for_byte_what_System_Text_Json_writes(string type, string field, string? unquoted)
+    {
+        var (_, json) = ToJson($"v\n{field}\n", new TransformOptions { Schema = Schema($"v:{type}") });
+
+        string text = unquoted ?? field;
+        object value = type switch
+        {
+            "string" => text,
+            "int32" => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+            "int64" => long.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+            "double" => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture),
+            "boolean" => true,
+            "date" => DateOnly.ParseExact(text.Replace('/', '-'), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            _ => DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal),
+        };
+        string expected = "{\"v\":" + JsonSerializer.Serialize(value, value.GetType(), RelaxedJson) + "}\n";
+        Assert.Equal(expected, json);
+    }
+
     [Fact]
     public async Task Parquet_round_trip_keeps_values_types_and_nulls()
     {
