@@ -12,6 +12,9 @@
     # A cmdlet is listed here only when it works end to end; nothing is exported as a stub.
     CmdletsToExport      = @(
         'Invoke-EtlTransform'
+        'New-EtlS3Notification'
+        'Get-EtlS3Notification'
+        'Remove-EtlS3Notification'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

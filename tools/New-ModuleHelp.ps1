@@ -34,7 +34,9 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
     $paramDocs = @{}
     foreach ($p in $cmd.Parameters.Values | Where-Object Name -notin $common) {
-        $pdoc = $members["P:$($type.FullName).$($p.Name)"]
+        # Inherited parameters (e.g. -Region from AwsCmdlet) are documented on the class that declares them.
+        $declaring = $type.GetProperty($p.Name).DeclaringType
+        $pdoc = $members["P:$($declaring.FullName).$($p.Name)"]
         $text = Text ($pdoc.summary.para | Where-Object type -eq 'description')
         if (-not $text) { $text = Text $pdoc.summary }
         if (-not $text) { throw "$($cmd.Name) -$($p.Name): no parameter description in the XML docs." }

@@ -37,6 +37,9 @@ public static class Substrates
         return new Vsftpd();
     }
 
+    /// <summary>The local AWS endpoint (SNS, IAM, STS, S3 notification settings) with SigV4 checks.</summary>
+    public static LocalAws StartLocalAws() => new();
+
     public static Registry StartRegistry()
     {
         EnsureAptPackages(("/usr/bin/docker-registry", "docker-registry"));

@@ -15,6 +15,14 @@ Describe 'ArgoEtl module' {
         $module.ExportedFormatFiles | Should -Not -BeNullOrEmpty
     }
 
+    It 'has a default view for every type a cmdlet declares as output' {
+        foreach ($c in Get-Command -Module ArgoEtl -CommandType Cmdlet) {
+            foreach ($t in $c.OutputType.Type) {
+                Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$($c.Name) outputs $($t.FullName)"
+            }
+        }
+    }
+
     It 'uses only approved verbs' {
         $approved = (Get-Verb).Verb
         foreach ($c in Get-Command -Module ArgoEtl) { $c.Verb | Should -BeIn $approved }

@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using Amazon.Runtime;
+using ArgoEtl.Core.Aws;
+using ArgoEtl.Core.Changes;
+
+namespace ArgoEtl.PowerShell.Infrastructure;
+
+/// <summary>
+/// Base for cmdlets that call AWS: the connection parameters AWS Tools for PowerShell users know (-Region, -ProfileName,
+/// -Credential, -EndpointUrl), and the plan → approve → apply flow that maps -WhatIf/-Confirm onto core plans.
+/// </summary>
+public abstract class AwsCmdlet : EtlCmdlet
+{
+    /// <summary>
+    /// <para type="description">The AWS region; default from AWS_REGION, AWS_DEFAULT_REGION or the profile.</para>
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    /// <summary>
+    /// <para type="description">A profile from the shared AWS config and credentials files; default AWS_PROFILE, then the SDK's credential chain.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfileName { get; set; }
+
+    /// <summary>
+    /// <para type="description">Credentials to use instead of the profile or chain: the access key id as user name and the secret access key as password.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>
+    /// <para type="description">Send every AWS call to this endpoint instead of AWS (a LocalStack-style emulator), as the AWS CLI's --endpoint-url.</para>
+    /// </summary>
+    [Parameter]
+    public Uri? EndpointUrl { get; set; }
+
+    protected AwsSession OpenSession() => new(new AwsConnection
+    {
+        Region = Region,
+        ProfileName = ProfileName,
+        EndpointUrl = EndpointUrl,
+        Credentials = Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password),
+    });
+
+    /// <summary>Runs core work off the pipeline thread until it ends or Ctrl+C; errors come back as they are.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work) =>
+        RunWithProgress<T, object>((_, ct) => work(ct), _ => { });
+
+    /// <summary>
+    /// Shows each planned change to ShouldProcess (so -WhatIf lists them all) and says whether every one was approved.
+    /// A plan is applied whole or not at all.
+    /// </summary>
+    protected bool Approve(IReadOnlyList<PlannedChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        bool all = true;
+        foreach (var change in changes)
+        {
+            // No short-circuit: -WhatIf must print every step, not stop at the first.
+            all &= ShouldProcess(change.Target, change.Action);
+        }
+
+        return all;
+    }
+
+    /// <summary>Applies an approved plan, with one progress record per AWS call and a verbose line for each.</summary>
+    protected T ApplyWithProgress<T>(string activity, int total, Func<IProgress<PlannedChange>, CancellationToken, Task<T>> apply)
+    {
+        int step = 0;
+        var record = new ProgressRecord(0x_A75, activity, "Starting");
+        try
+        {
+            return RunWithProgress(apply, change =>
+            {
+                step++;
+                WriteVerbose($"{change.Action} on {change.Target}");
+                record.StatusDescription = change.Action;
+                record.PercentComplete = Math.Min(100, step * 100 / Math.Max(1, total));
+                WriteProgress(record);
+            });
+        }
+        finally
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+    }
+}

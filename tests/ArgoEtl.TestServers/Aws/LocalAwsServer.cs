@@ -1,0 +1,518 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace ArgoEtl.TestServers.Aws;
+
+/// <summary>
+/// A stateful, signature-checking stand-in for the parts of AWS the module calls: S3 bucket location and notification
+/// configuration, SNS topics, IAM role inline policies and STS GetCallerIdentity, all on one loopback port (as
+/// LocalStack does). The service is taken from the SigV4 credential scope. Test-only controls live under /_argoetl/.
+/// </summary>
+public sealed class LocalAwsServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LocalAwsServer(WebApplication app, AwsState state)
+    {
+        _app = app;
+        State = state;
+    }
+
+    public AwsState State { get; }
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public static async Task<LocalAwsServer> StartAsync(int port = 0)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var server = new LocalAwsServer(app, new AwsState());
+        app.Run(server.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        server.Endpoint = new Uri(app.Urls.First());
+        return server;
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body).ConfigureAwait(false);
+        byte[] content = body.ToArray();
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        int q = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        string rawPath = q < 0 ? rawTarget : rawTarget[..q];
+        string rawQuery = q < 0 ? string.Empty : rawTarget[(q + 1)..];
+
+        if (rawPath.StartsWith("/_argoetl/", StringComparison.Ordinal))
+        {
+            await ControlAsync(context, rawPath, content).ConfigureAwait(false);
+            return;
+        }
+
+        var auth = SigV4Verifier.Authorization.Parse(request.Headers.Authorization);
+        if (auth is null)
+        {
+            await WriteQueryErrorAsync(context, "sts", 403, "MissingAuthenticationToken", "Request is missing Authentication Token").ConfigureAwait(false);
+            return;
+        }
+
+        bool s3 = auth.Service == "s3";
+        if (auth.AccessKeyId != AwsState.AccessKeyId)
+        {
+            await ErrorAsync(context, auth.Service, 403, s3 ? "InvalidAccessKeyId" : "InvalidClientTokenId",
+                "The AWS Access Key Id you provided does not exist in our records.").ConfigureAwait(false);
+            return;
+        }
+
+        string actualHash = SigV4Verifier.Hex(SHA256.HashData(content));
+        string? declaredHash = request.Headers["x-amz-content-sha256"];
+        if (declaredHash is not null && declaredHash != "UNSIGNED-PAYLOAD" && declaredHash != actualHash)
+        {
+            await ErrorAsync(context, auth.Service, 400, "XAmzContentSHA256Mismatch", "The provided 'x-amz-content-sha256' header does not match what was computed.").ConfigureAwait(false);
+            return;
+        }
+
+        string amzDate = request.Headers["x-amz-date"].ToString();
+        var headers = request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
+        var signable = new SignableRequest(request.Method, rawPath, rawQuery, headers, declaredHash ?? actualHash);
+        string expected = SigV4Verifier.ExpectedSignature(signable, auth, amzDate, AwsState.SecretAccessKey, normalizePath: !s3);
+        if (!SigV4Verifier.FixedTimeEquals(expected, auth.Signature))
+        {
+            await ErrorAsync(context, auth.Service, 403, "SignatureDoesNotMatch",
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.").ConfigureAwait(false);
+            return;
+        }
+
+        if (s3)
+        {
+            await S3Async(context, auth.Region, rawPath, rawQuery, content).ConfigureAwait(false);
+        }
+        else
+        {
+            var form = ParseForm(request.Method == "GET" ? rawQuery : Encoding.UTF8.GetString(content));
+            await QueryAsync(context, auth.Service, auth.Region, form).ConfigureAwait(false);
+        }
+    }
+
+    private bool TryFault(string action, out InjectedFault fault)
+    {
+        fault = null!;
+        if (State.Faults.TryGetValue(action, out var queue))
+        {
+            lock (queue)
+            {
+                // A null entry lets one call through (FailNext's passFirst).
+                if (queue.Count > 0 && queue.Dequeue() is { } next)
+                {
+                    fault = next;
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // ---- S3: bucket location and notification configuration (path-style) ----
+
+    private static readonly XNamespace S3Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+    private async Task S3Async(HttpContext context, string region, string rawPath, string rawQuery, byte[] content)
+    {
+        string bucket = Uri.UnescapeDataString(rawPath.Trim('/'));
+        var query = ParseForm(rawQuery);
+        string method = context.Request.Method;
+        string action = (method, query) switch
+        {
+            ("GET", _) when query.ContainsKey("location") => "GetBucketLocation",
+            ("GET", _) when query.ContainsKey("notification") => "GetBucketNotificationConfiguration",
+            ("PUT", _) when query.ContainsKey("notification") => "PutBucketNotificationConfiguration",
+            ("HEAD", _) => "HeadBucket",
+            _ => "Unsupported",
+        };
+        State.Calls.Enqueue(new AwsCall("s3", action, action.StartsWith("Put", StringComparison.Ordinal)));
+        if (TryFault(action, out var fault))
+        {
+            await WriteS3ErrorAsync(context, fault.Status, fault.Code, fault.Message, bucket).ConfigureAwait(false);
+            return;
+        }
+
+        if (action == "Unsupported" || bucket.Contains('/', StringComparison.Ordinal))
+        {
+            await WriteS3ErrorAsync(context, 501, "NotImplemented", $"The local endpoint does not implement {method} {rawPath}?{rawQuery}.", bucket).ConfigureAwait(false);
+            return;
+        }
+
+        string? bucketRegion;
+        lock (State.Gate)
+        {
+            bucketRegion = State.Buckets.GetValueOrDefault(bucket);
+        }
+
+        if (bucketRegion is null)
+        {
+            await WriteS3ErrorAsync(context, 404, "NoSuchBucket", "The specified bucket does not exist", bucket).ConfigureAwait(false);
+            return;
+        }
+
+        if (action == "GetBucketLocation")
+        {
+            // us-east-1 is reported as an empty constraint, as S3 does.
+            await WriteXmlAsync(context, 200, new XElement(S3Ns + "LocationConstraint", bucketRegion == "us-east-1" ? string.Empty : bucketRegion)).ConfigureAwait(false);
+            return;
+        }
+
+        if (bucketRegion != region)
+        {
+            await WriteS3ErrorAsync(context, 301, "PermanentRedirect",
+                $"The bucket you are attempting to access must be addressed using the specified endpoint. Region: {bucketRegion}", bucket).ConfigureAwait(false);
+            return;
+        }
+
+        if (action == "HeadBucket")
+        {
+            context.Response.StatusCode = 200;
+            return;
+        }
+
+        if (action == "GetBucketNotificationConfiguration")
+        {
+            XElement doc;
+            lock (State.Gate)
+            {
+                doc = State.Notifications.TryGetValue(bucket, out var stored) ? new XElement(stored) : new XElement(S3Ns + "NotificationConfiguration");
+            }
+
+            await WriteXmlAsync(context, 200, doc).ConfigureAwait(false);
+            return;
+        }
+
+        XElement config;
+        try
+        {
+            config = XElement.Parse(Encoding.UTF8.GetString(content));
+        }
+        catch (System.Xml.XmlException ex)
+        {
+            await WriteS3ErrorAsync(context, 400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema: " + ex.Message, bucket).ConfigureAwait(false);
+            return;
+        }
+
+        string? problem;
+        lock (State.Gate)
+        {
+            problem = NotificationRules.Validate(config, State.Topics);
+            if (problem is null)
+            {
+                State.Notifications[bucket] = config;
+            }
+        }
+
+        if (problem is not null)
+        {
+            await WriteS3ErrorAsync(context, 400, "InvalidArgument", problem, bucket).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+    }
+
+    // ---- Query protocol: SNS, IAM, STS ----
+
+    private async Task QueryAsync(HttpContext context, string service, string region, Dictionary<string, string> form)
+    {
+        string action = form.GetValueOrDefault("Action") ?? string.Empty;
+        bool mutating = action is "CreateTopic" or "SetTopicAttributes" or "DeleteTopic" or "PutRolePolicy" or "DeleteRolePolicy";
+        State.Calls.Enqueue(new AwsCall(service, action, mutating));
+        if (TryFault(action, out var fault))
+        {
+            await WriteQueryErrorAsync(context, service, fault.Status, fault.Code, fault.Message).ConfigureAwait(false);
+            return;
+        }
+
+        var result = service switch
+        {
+            "sns" => Sns(action, region, form),
+            "iam" => Iam(action, form),
+            "sts" => Sts(action),
+            _ => QueryResult.Error(400, "InvalidAction", $"Service {service} is not served here."),
+        };
+        if (result.ErrorCode is not null)
+        {
+            await WriteQueryErrorAsync(context, service, result.Status, result.ErrorCode, result.ErrorMessage!).ConfigureAwait(false);
+            return;
+        }
+
+        XNamespace ns = Namespaces[service];
+        var response = new XElement(ns + (action + "Response"));
+        if (result.Body is not null)
+        {
+            response.Add(new XElement(ns + (action + "Result"), result.Body.Select(e => Requalify(e, ns))));
+        }
+
+        response.Add(new XElement(ns + "ResponseMetadata", new XElement(ns + "RequestId", Guid.NewGuid().ToString())));
+        await WriteXmlAsync(context, 200, response).ConfigureAwait(false);
+    }
+
+    private static readonly Dictionary<string, XNamespace> Namespaces = new()
+    {
+        ["sns"] = "http://sns.amazonaws.com/doc/2010-03-31/",
+        ["iam"] = "https://iam.amazonaws.com/doc/2010-05-08/",
+        ["sts"] = "https://sts.amazonaws.com/doc/2011-06-15/",
+    };
+
+    private QueryResult Sns(string action, string region, Dictionary<string, string> form)
+    {
+        string? arn = form.GetValueOrDefault("TopicArn");
+        lock (State.Gate)
+        {
+            switch (action)
+            {
+                case "CreateTopic":
+                    string name = form.GetValueOrDefault("Name") ?? string.Empty;
+                    if (name.Length is 0 or > 256 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+                    {
+                        return QueryResult.Error(400, "InvalidParameter", "Invalid parameter: Topic Name");
+                    }
+
+                    string created = $"arn:aws:sns:{region}:{AwsState.AccountId}:{name}";
+                    State.Topics.TryAdd(created, new Dictionary<string, string>(StringComparer.Ordinal)
+                    {
+                        ["TopicArn"] = created,
+                        ["Owner"] = AwsState.AccountId,
+                        ["DisplayName"] = string.Empty,
+                        ["Policy"] = DefaultTopicPolicy(created),
+                    });
+                    return QueryResult.Ok(new XElement("TopicArn", created));
+                case "GetTopicAttributes":
+                    if (arn is null || !State.Topics.TryGetValue(arn, out var attributes))
+                    {
+                        return QueryResult.Error(404, "NotFound", "Topic does not exist");
+                    }
+
+                    return QueryResult.Ok(new XElement("Attributes", attributes.Select(a =>
+                        new XElement("entry", new XElement("key", a.Key), new XElement("value", a.Value)))));
+                case "SetTopicAttributes":
+                    if (arn is null || !State.Topics.TryGetValue(arn, out var target))
+                    {
+                        return QueryResult.Error(404, "NotFound", "Topic does not exist");
+                    }
+
+                    string attribute = form.GetValueOrDefault("AttributeName") ?? string.Empty;
+                    string value = form.GetValueOrDefault("AttributeValue") ?? string.Empty;
+                    if (attribute == "Policy" && !IsJsonObject(value))
+                    {
+                        return QueryResult.Error(400, "InvalidParameter", "Invalid parameter: Policy Error: null");
+                    }
+
+                    target[attribute] = value;
+                    return QueryResult.Ok();
+                case "ListTopics":
+                    return QueryResult.Ok(new XElement("Topics", State.Topics.Keys.Order(StringComparer.Ordinal).Select(t =>
+                        new XElement("member", new XElement("TopicArn", t)))));
+                case "DeleteTopic":
+                    // Deleting a topic that does not exist succeeds, as in SNS.
+                    if (arn is not null)
+                    {
+                        State.Topics.Remove(arn);
+                    }
+
+                    return QueryResult.Ok();
+                default:
+                    return QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
+            }
+        }
+    }
+
+    private QueryResult Iam(string action, Dictionary<string, string> form)
+    {
+        string role = form.GetValueOrDefault("RoleName") ?? string.Empty;
+        string policy = form.GetValueOrDefault("PolicyName") ?? string.Empty;
+        lock (State.Gate)
+        {
+            if (!State.Roles.TryGetValue(role, out var policies))
+            {
+                return QueryResult.Error(404, "NoSuchEntity", $"The role with name {role} cannot be found.");
+            }
+
+            switch (action)
+            {
+                case "PutRolePolicy":
+                    string document = form.GetValueOrDefault("PolicyDocument") ?? string.Empty;
+                    if (!IsJsonObject(document))
+                    {
+                        return QueryResult.Error(400, "MalformedPolicyDocument", "Syntax errors in policy.");
+                    }
+
+                    policies[policy] = document;
+                    return QueryResult.Ok();
+                case "GetRolePolicy":
+                    if (!policies.TryGetValue(policy, out var stored))
+                    {
+                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
+                    }
+
+                    // IAM returns policy documents URL-encoded.
+                    return QueryResult.Ok(new XElement("RoleName", role), new XElement("PolicyName", policy), new XElement("PolicyDocument", Uri.EscapeDataString(stored)));
+                case "DeleteRolePolicy":
+                    if (!policies.Remove(policy))
+                    {
+                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
+                    }
+
+                    return QueryResult.Ok();
+                case "ListRolePolicies":
+                    return QueryResult.Ok(new XElement("PolicyNames", policies.Keys.Order(StringComparer.Ordinal).Select(p => new XElement("member", p))), new XElement("IsTruncated", "false"));
+                default:
+                    return QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
+            }
+        }
+    }
+
+    private static QueryResult Sts(string action) => action == "GetCallerIdentity"
+        ? QueryResult.Ok(new XElement("Arn", $"arn:aws:iam::{AwsState.AccountId}:user/argoetl-test"), new XElement("UserId", "AIDAARGOETLTEST"), new XElement("Account", AwsState.AccountId))
+        : QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
+
+    private static string DefaultTopicPolicy(string arn) => JsonSerializer.Serialize(new
+    {
+        Version = "2008-10-17",
+        Id = "__default_policy_ID",
+        Statement = new[] { new { Sid = "__default_statement_ID", Effect = "Allow", Principal = new { AWS = "*" }, Action = "SNS:Publish", Resource = arn, Condition = new { StringEquals = new Dictionary<string, string> { ["AWS:SourceOwner"] = AwsState.AccountId } } } },
+    });
+
+    // ---- Test controls (not AWS): seed buckets, roles and foreign notification settings; read the call log ----
+
+    private async Task ControlAsync(HttpContext context, string rawPath, byte[] content)
+    {
+        var parts = rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var query = ParseForm(context.Request.QueryString.Value?.TrimStart('?') ?? string.Empty);
+        switch (parts)
+        {
+            case ["_argoetl", "buckets", var name]:
+                State.AddBucket(name, query.GetValueOrDefault("region") ?? "us-east-1");
+                break;
+            case ["_argoetl", "roles", var name]:
+                State.AddRole(name);
+                break;
+            case ["_argoetl", "notification", var bucket] when context.Request.Method == "PUT":
+                State.SetNotification(bucket, Encoding.UTF8.GetString(content));
+                break;
+            case ["_argoetl", "notification", var bucket]:
+                await context.Response.WriteAsync(State.GetNotificationXml(bucket) ?? string.Empty).ConfigureAwait(false);
+                return;
+            case ["_argoetl", "fail", var action]:
+                State.FailNext(action, int.Parse(query.GetValueOrDefault("status") ?? "500", CultureInfo.InvariantCulture),
+                    query.GetValueOrDefault("code") ?? "InternalFailure", "Injected fault", int.Parse(query.GetValueOrDefault("times") ?? "1", CultureInfo.InvariantCulture));
+                break;
+            case ["_argoetl", "state"]:
+                await context.Response.WriteAsJsonAsync(Snapshot()).ConfigureAwait(false);
+                return;
+            default:
+                context.Response.StatusCode = 404;
+                return;
+        }
+
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>Everything the endpoint holds, for tests that run it as a process.</summary>
+    public object Snapshot()
+    {
+        lock (State.Gate)
+        {
+            return new
+            {
+                topics = State.Topics.ToDictionary(t => t.Key, t => t.Value.GetValueOrDefault("Policy")),
+                notifications = State.Notifications.ToDictionary(n => n.Key, n => n.Value.ToString(SaveOptions.DisableFormatting)),
+                roles = State.Roles.ToDictionary(r => r.Key, r => r.Value.Keys.Order(StringComparer.Ordinal).ToArray()),
+                calls = State.Calls.Select(c => new { c.Service, c.Action, c.Mutating }).ToArray(),
+            };
+        }
+    }
+
+    // ---- helpers ----
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == JsonValueKind.Object;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, string> ParseForm(string text)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in text.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = pair.IndexOf('=', StringComparison.Ordinal);
+            string key = Uri.UnescapeDataString((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
+            string value = eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].Replace('+', ' '));
+            result[key] = value;
+        }
+
+        return result;
+    }
+
+    private static XElement Requalify(XElement element, XNamespace ns) =>
+        new(ns + element.Name.LocalName, element.Attributes(), element.Nodes().Select(n => n is XElement child ? Requalify(child, ns) : n));
+
+    private static Task ErrorAsync(HttpContext context, string service, int status, string code, string message) =>
+        service == "s3" ? WriteS3ErrorAsync(context, status, code, message, null) : WriteQueryErrorAsync(context, service, status, code, message);
+
+    private static Task WriteS3ErrorAsync(HttpContext context, int status, string code, string message, string? bucket) =>
+        WriteXmlAsync(context, status, new XElement("Error",
+            new XElement("Code", code), new XElement("Message", message),
+            bucket is null ? null : new XElement("BucketName", bucket),
+            new XElement("RequestId", Guid.NewGuid().ToString("N")[..16].ToUpperInvariant())));
+
+    private static Task WriteQueryErrorAsync(HttpContext context, string service, int status, string code, string message)
+    {
+        XNamespace ns = Namespaces.GetValueOrDefault(service) ?? Namespaces["sts"];
+        return WriteXmlAsync(context, status, new XElement(ns + "ErrorResponse",
+            new XElement(ns + "Error", new XElement(ns + "Type", status >= 500 ? "Receiver" : "Sender"), new XElement(ns + "Code", code), new XElement(ns + "Message", message)),
+            new XElement(ns + "RequestId", Guid.NewGuid().ToString())));
+    }
+
+    private static async Task WriteXmlAsync(HttpContext context, int status, XElement element)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/xml";
+        if (context.Request.Method != "HEAD")
+        {
+            await context.Response.WriteAsync("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + element.ToString(SaveOptions.DisableFormatting)).ConfigureAwait(false);
+        }
+    }
+
+    private sealed record QueryResult(int Status, IReadOnlyList<XElement>? Body, string? ErrorCode, string? ErrorMessage)
+    {
+        public static QueryResult Ok(params XElement[] body) => new(200, body.Length == 0 ? null : body, null, null);
+
+        public static QueryResult Error(int status, string code, string message) => new(status, null, code, message);
+    }
+}
