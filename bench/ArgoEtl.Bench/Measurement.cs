@@ -6,6 +6,13 @@ namespace ArgoEtl.Bench;
 /// <summary>Wall time and peak resident memory of one child process, as GNU time reports them.</summary>
 internal sealed record Measurement(double Seconds, double PeakRssMb)
 {
+    /// <summary>The run with the median wall time of <paramref name="times"/> (each output overwrites the last).</summary>
+    public static Measurement Median(int times, Func<Measurement> run)
+    {
+        var runs = Enumerable.Range(0, Math.Max(1, times)).Select(_ => run()).OrderBy(m => m.Seconds).ToList();
+        return runs[runs.Count / 2];
+    }
+
     /// <summary>
     /// Runs the command under /usr/bin/time. With <paramref name="oneCore"/> the child is pinned to one CPU (taskset)
     /// and told so (DOTNET_PROCESSOR_COUNT), which is what "threads=1" means for a tool that has no such setting.

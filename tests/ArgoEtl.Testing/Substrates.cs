@@ -37,6 +37,14 @@ public static class Substrates
         return new Vsftpd();
     }
 
+    /// <summary>vsftpd that refuses anonymous logins and accepts <paramref name="user"/> with a fresh random password.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static Vsftpd StartVsftpdWithUser(string user = "argoetlftp")
+    {
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"));
+        return new Vsftpd(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+    }
+
     /// <summary>The local AWS endpoint (SNS, IAM, STS, S3 notification settings) with SigV4 checks.</summary>
     public static LocalAws StartLocalAws() => new();
 

@@ -6,6 +6,7 @@ using ArgoEtl.Etl.Output;
 using ArgoEtl.Etl.Storage;
 using ArgoEtl.Etl.Transform;
 using ArgoEtl.Testing;
+using ArgoEtl.TestServers.Faults;
 using ArgoEtl.Tests.Substrates;
 
 namespace ArgoEtl.Tests.Etl;
@@ -141,6 +142,40 @@ public sealed class S3EndToEndTests(S3rverFixture s3) : IClassFixture<S3rverFixt
     }
 
     // s3rver accepts only its own access key; the runner takes credentials from the SDK's environment chain.
+    [Fact]
+    public async Task Transient_S3_errors_are_retried_and_the_run_succeeds()
+    {
+        string bucket = await NewBucketAsync();
+        await PutAsync(bucket, "input/scores.csv", Csv);
+        await using var proxy = await FaultInjectingProxy.StartAsync(new Uri(s3.Server.Endpoint));
+        proxy.FailNext(2);
+        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint.ToString() }));
+
+        var result = await runner.RunAsync(new EtlJob { Input = ObjectLocation.S3(bucket, "input/scores.csv") });
+
+        Assert.Equal(2, proxy.Injected);
+        Assert.Equal(3, result.Rows);
+        Assert.Equal(["input/scores.csv", "output/scores.json"], await KeysAsync(bucket));
+    }
+
+    [Fact]
+    public async Task An_S3_store_that_keeps_failing_uploads_gives_a_clear_error_after_retrying_and_leaves_nothing()
+    {
+        string bucket = await NewBucketAsync();
+        await PutAsync(bucket, "input/scores.csv", Csv);
+        await using var proxy = await FaultInjectingProxy.StartAsync(new Uri(s3.Server.Endpoint));
+        proxy.Applies = r => r.Method == "PUT";
+        proxy.FailNext(int.MaxValue);
+        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint.ToString() }));
+
+        var ex = await Assert.ThrowsAsync<EtlException>(() => runner.RunAsync(new EtlJob { Input = ObjectLocation.S3(bucket, "input/scores.csv") }));
+
+        Assert.Equal("S3RequestFailed", ex.Code);
+        Assert.Contains("SlowDown", ex.Message, StringComparison.Ordinal);
+        Assert.True(proxy.Injected > 1, $"expected retries, saw {proxy.Injected} attempt(s)");
+        Assert.Equal(["input/scores.csv"], await KeysAsync(bucket));
+    }
+
     private static T WithS3Credentials<T>(Func<T> create)
     {
         Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3rver.AccessKey);
@@ -175,5 +210,49 @@ public sealed class FtpEndToEndTests(VsftpdFixture ftp) : IClassFixture<VsftpdFi
         using var runner = new EtlRunner();
         var ex = await Assert.ThrowsAsync<EtlException>(() => runner.RunAsync(new EtlJob { Input = ObjectLocation.Parse(ftp.Server.Url + "/upload/none.csv") }));
         Assert.Equal("FtpFileNotFound", ex.Code);
+    }
+}
+
+/// <summary>FTP with a password: the container entrypoint takes the login from ARGOETL_FTP_USER / ARGOETL_FTP_PASSWORD.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class FtpCredentialTests(VsftpdWithUserFixture ftp) : IClassFixture<VsftpdWithUserFixture>
+{
+    private static (int ExitCode, string Output) RunEtl(string input, IDictionary<string, string?> environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ArgoEtl.Etl.dll"));
+        start.ArgumentList.Add("--input");
+        start.ArgumentList.Add(input);
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr);
+    }
+
+    [Fact]
+    public async Task The_entrypoint_logs_in_with_the_environment_credentials_and_never_prints_the_password()
+    {
+        string name = $"scores-{Guid.NewGuid():N}.csv";
+        await File.WriteAllTextAsync(Path.Combine(ftp.Server.RootDirectory, "upload", name), "no,name\n1,a\n");
+        string input = $"{ftp.Server.Url}/upload/{name}";
+
+        var anonymous = RunEtl(input, new Dictionary<string, string?> { ["ARGOETL_FTP_USER"] = null, ["ARGOETL_FTP_PASSWORD"] = null });
+        Assert.Equal(3, anonymous.ExitCode);
+        Assert.Contains("ARGOETL_FTP_USER", anonymous.Output, StringComparison.Ordinal);
+
+        var wrong = RunEtl(input, new Dictionary<string, string?> { ["ARGOETL_FTP_USER"] = ftp.Server.User, ["ARGOETL_FTP_PASSWORD"] = "not-" + ftp.Server.Password });
+        Assert.Equal(3, wrong.ExitCode);
+        Assert.DoesNotContain(ftp.Server.Password!, wrong.Output, StringComparison.Ordinal);
+
+        var ok = RunEtl(input, new Dictionary<string, string?> { ["ARGOETL_FTP_USER"] = ftp.Server.User, ["ARGOETL_FTP_PASSWORD"] = ftp.Server.Password });
+        Assert.True(ok.ExitCode == 0, ok.Output);
+        Assert.DoesNotContain(ftp.Server.Password!, ok.Output, StringComparison.Ordinal);
+        Assert.Equal("{\"no\":1,\"name\":\"a\"}\n", await File.ReadAllTextAsync(Path.Combine(ftp.Server.RootDirectory, "upload", Path.ChangeExtension(name, ".json"))));
     }
 }
