@@ -15,6 +15,9 @@
         'New-EtlS3Notification'
         'Get-EtlS3Notification'
         'Remove-EtlS3Notification'
+        'Get-EtlProfile'
+        'Export-EtlManifest'
+        'Test-EtlProject'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -32,6 +32,14 @@ public sealed class S3rverFixture : IDisposable
 }
 
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class VsftpdWithUserFixture : IDisposable
+{
+    public Vsftpd Server { get; } = ArgoEtl.Testing.Substrates.StartVsftpdWithUser();
+
+    public void Dispose() => Server.Dispose();
+}
+
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class VsftpdFixture : IDisposable
 {
     public Vsftpd Server { get; } = ArgoEtl.Testing.Substrates.StartVsftpd();

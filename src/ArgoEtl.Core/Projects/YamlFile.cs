@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ArgoEtl.Core.Projects;
+
+/// <summary>One YAML document of a file, with where it starts (for messages that name file:line).</summary>
+public sealed record YamlDocumentAt(string File, int Line, YamlNode Root);
+
+/// <summary>
+/// Reads YAML files with positions kept: every parse error names file:line:column and the parser's message, and every
+/// node knows its line, so later errors and lint findings can point at the field.
+/// </summary>
+public static class YamlFile
+{
+    public static IReadOnlyList<YamlDocumentAt> Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EtlException("YamlFileUnreadable", EtlErrorKind.NotFound, $"Cannot read {path}: {ex.Message}", "Check the path and its permissions.", path, ex);
+        }
+
+        return Parse(text, path);
+    }
+
+    public static IReadOnlyList<YamlDocumentAt> Parse(string text, string path)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(text);
+            stream.Load(reader);
+        }
+        catch (YamlException ex)
+        {
+            throw new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData,
+                $"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.Message}",
+                "Fix the YAML at that position (indentation, a missing ':' or an unclosed quote are the usual causes).", $"{path}:{ex.Start.Line}", ex);
+        }
+
+        // Empty documents (a trailing '---', comments only) carry nothing.
+        return [.. stream.Documents.Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }).Select(d => new YamlDocumentAt(path, (int)d.RootNode.Start.Line, d.RootNode))];
+    }
+
+    /// <summary>
+    /// The document as JSON, typed by the YAML 1.2 core schema (plain true/false, null/~, integers and floats; quoted
+    /// scalars stay strings), and every node's line by its JSON Pointer.
+    /// </summary>
+    public static JsonNode? ToJson(YamlNode node, IDictionary<string, int>? lines = null, string pointer = "")
+    {
+        lines?.TryAdd(pointer, (int)node.Start.Line);
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    string name = ((YamlScalarNode)key).Value ?? string.Empty;
+                    obj[name] = ToJson(value, lines, pointer + "/" + Escape(name));
+                }
+
+                return obj;
+            case YamlSequenceNode seq:
+                var arr = new JsonArray();
+                int i = 0;
+                foreach (var item in seq.Children)
+                {
+                    arr.Add(ToJson(item, lines, pointer + "/" + (i++).ToString(CultureInfo.InvariantCulture)));
+                }
+
+                return arr;
+            case YamlScalarNode scalar:
+                return Scalar(scalar);
+            default:
+                return null;
+        }
+    }
+
+    public static JsonNode? Scalar(YamlScalarNode scalar)
+    {
+        string? value = scalar.Value;
+        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded || scalar.Tag == "tag:yaml.org,2002:str")
+        {
+            return JsonValue.Create(value ?? string.Empty);
+        }
+
+        return value switch
+        {
+            null or "" or "~" or "null" or "Null" or "NULL" => null,
+            "true" or "True" or "TRUE" => JsonValue.Create(true),
+            "false" or "False" or "FALSE" => JsonValue.Create(false),
+            _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long l) => JsonValue.Create(l),
+            _ when value.Contains('.', StringComparison.Ordinal) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) => JsonValue.Create(d),
+            _ => JsonValue.Create(value),
+        };
+    }
+
+    public static string Escape(string name) => name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+}
