@@ -18,6 +18,10 @@
         'Get-EtlProfile'
         'Export-EtlManifest'
         'Test-EtlProject'
+        'Install-EtlInfra'
+        'Uninstall-EtlInfra'
+        'Get-EtlInfra'
+        'Get-EtlWorkflowToken'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

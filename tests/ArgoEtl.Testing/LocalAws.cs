@@ -25,14 +25,16 @@ public sealed class LocalAws : RunningProcess
 
     public string Url => $"http://127.0.0.1:{Port}";
 
+    /// <summary>The newest build of tests/ArgoEtl.TestServers.</summary>
+    internal static string TestServersDll() => Configurations
+        .Select(c => Path.Combine(Substrates.RepoRoot, "tests", "ArgoEtl.TestServers", "bin", c, "net10.0", "ArgoEtl.TestServers.dll"))
+        .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+        ?? throw new InvalidOperationException("ArgoEtl.TestServers is not built; run the build first.");
+
     private static ProcessStartInfo Start(string dir, int port)
     {
-        string dll = Configurations
-            .Select(c => Path.Combine(Substrates.RepoRoot, "tests", "ArgoEtl.TestServers", "bin", c, "net10.0", "ArgoEtl.TestServers.dll"))
-            .Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-            ?? throw new InvalidOperationException("ArgoEtl.TestServers is not built; run the build first.");
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dir };
-        foreach (var a in new[] { dll, "aws", "--port", port.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { TestServersDll(), "aws", "--port", port.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(a);
         }

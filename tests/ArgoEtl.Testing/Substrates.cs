@@ -45,6 +45,9 @@ public static class Substrates
         return new Vsftpd(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
     }
 
+    /// <summary>The test Kubernetes API server, with a kubeconfig for it.</summary>
+    public static KubeApi StartKubeApi() => new();
+
     /// <summary>The local AWS endpoint (SNS, IAM, STS, S3 notification settings) with SigV4 checks.</summary>
     public static LocalAws StartLocalAws() => new();
 

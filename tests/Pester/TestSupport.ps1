@@ -3,8 +3,9 @@ $script:ModulePath = if ($env:ARGOETL_MODULE_PATH) { $env:ARGOETL_MODULE_PATH } 
 $script:TestingDll = if ($env:ARGOETL_TESTING_DLL) { $env:ARGOETL_TESTING_DLL } else { Join-Path $PSScriptRoot '../ArgoEtl.Testing/bin/Release/net10.0/ArgoEtl.Testing.dll' }
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
 
+Add-Type -Path $script:TestingDll
+
 function Start-TestS3rver {
-    Add-Type -Path $script:TestingDll
     [ArgoEtl.Testing.Substrates]::StartS3rver()
 }
 

@@ -1,0 +1,20 @@
+namespace ArgoEtl.Core.Kubernetes;
+
+/// <summary>What happened to one object: created, configured, unchanged, deleted, or (with -WhatIf) planned.</summary>
+public sealed class AppliedObject
+{
+    public required string Kind { get; init; }
+
+    public string? ApiVersion { get; init; }
+
+    public required string Name { get; init; }
+
+    public string? Namespace { get; init; }
+
+    public required string Action { get; init; }
+
+    /// <summary>The component it belongs to (e.g. ArgoEvents, ObjectStore), or the project.</summary>
+    public string? Component { get; init; }
+
+    public override string ToString() => $"{Kind}/{Name}{(Namespace is null ? string.Empty : $" -n {Namespace}")}: {Action}";
+}

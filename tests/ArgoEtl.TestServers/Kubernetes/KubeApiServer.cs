@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using YamlDotNet.RepresentationModel;
+
+namespace ArgoEtl.TestServers.Kubernetes;
+
+/// <summary>
+/// A Kubernetes API server for tests (Kestrel on loopback, no auth): /version, legacy discovery (/api, /apis, group
+/// versions, including groups CRDs add), and create/get/list/replace/apply/delete on every served resource, with the
+/// status codes and Status bodies the real one sends. Real kubectl works against it with --validate=false (there is
+/// no /openapi/v2). It writes a kubeconfig for clients.
+/// </summary>
+public sealed class KubeApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KubeApiServer(WebApplication app, KubeStore store)
+    {
+        _app = app;
+        Store = store;
+    }
+
+    public KubeStore Store { get; }
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public static async Task<KubeApiServer> StartAsync(int port = 0, string? sharedArgoDirectory = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var validator = new ArgoSchemaValidator(sharedArgoDirectory ?? ArgoSchemaValidator.DefaultDirectory());
+        var server = new KubeApiServer(app, new KubeStore { Validator = validator.Validate });
+        app.Run(server.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        server.Endpoint = new Uri(app.Urls.First());
+        return server;
+    }
+
+    /// <summary>Writes a kubeconfig whose current context ('argoetl-test') points at this server.</summary>
+    public string WriteKubeconfig(string path, string contextName = "argoetl-test", string defaultNamespace = "default")
+    {
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test
+              cluster:
+                server: {Endpoint.ToString().TrimEnd('/')}
+            users:
+            - name: test
+              user:
+                token: test-token
+            contexts:
+            - name: {contextName}
+              context:
+                cluster: test
+                user: test
+                namespace: {defaultNamespace}
+            current-context: {contextName}
+            """);
+        return path;
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync(CancellationToken.None);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await RouteAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            // A bug in the stand-in must show as one, not as a plausible API answer.
+            Console.Error.WriteLine(ex);
+            context.Response.StatusCode = 500;
+            await context.Response.WriteAsync(KubeStore.Status(500, "InternalError", "test API server bug: " + ex.Message).Body.ToJsonString()).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RouteAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var parts = request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var result = parts switch
+        {
+            ["version"] => new KubeResult(200, new JsonObject { ["major"] = "1", ["minor"] = "32", ["gitVersion"] = "v1.32.0-argoetl-test", ["platform"] = "linux/amd64" }),
+            ["api"] => new KubeResult(200, new JsonObject { ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1"), ["serverAddressByClientCIDRs"] = new JsonArray() }),
+            ["api", "v1"] => ResourceList(string.Empty, "v1"),
+            ["apis"] => GroupList(),
+            ["apis", var g] => Group(g) is { } group ? new KubeResult(200, group) : KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
+            ["apis", var g, var v] => ResourceList(g, v),
+            ["api", "v1", .. var rest] => await ResourceAsync(context, string.Empty, "v1", rest).ConfigureAwait(false),
+            ["apis", var g, var v, .. var rest] => await ResourceAsync(context, g, v, rest).ConfigureAwait(false),
+            _ => KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
+        };
+
+        context.Response.StatusCode = result.Status;
+        context.Response.ContentType = "application/json";
+        if (result.Status == 429)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        await context.Response.WriteAsync(result.Body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private KubeResult ResourceList(string group, string version)
+    {
+        var types = Store.Types.Where(t => t.Group == group && t.Version == version).ToList();
+        if (types.Count == 0)
+        {
+            return KubeStore.Status(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        return new KubeResult(200, new JsonObject
+        {
+            ["kind"] = "APIResourceList",
+            ["apiVersion"] = "v1",
+            ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
+            ["resources"] = new JsonArray([.. types.Select(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t.Plural,
+                ["singularName"] = t.Singular,
+                ["namespaced"] = t.Namespaced,
+                ["kind"] = t.Kind,
+                ["verbs"] = new JsonArray("create", "delete", "get", "list", "patch", "update", "watch"),
+                ["shortNames"] = new JsonArray([.. t.ShortNames.Select(s => (JsonNode)JsonValue.Create(s))]),
+            })]),
+        });
+    }
+
+    private KubeResult GroupList() => new(200, new JsonObject
+    {
+        ["kind"] = "APIGroupList",
+        ["apiVersion"] = "v1",
+        ["groups"] = new JsonArray([.. Store.Types.Where(t => t.Group.Length > 0).Select(t => t.Group).Distinct().Order(StringComparer.Ordinal).Select(g => (JsonNode)Group(g)!)]),
+    });
+
+    private JsonObject? Group(string group)
+    {
+        var versions = Store.Types.Where(t => t.Group == group).Select(t => t.Version).Distinct().ToList();
+        if (versions.Count == 0)
+        {
+            return null;
+        }
+
+        JsonObject Version(string v) => new() { ["groupVersion"] = $"{group}/{v}", ["version"] = v };
+        return new JsonObject
+        {
+            ["kind"] = "APIGroup",
+            ["apiVersion"] = "v1",
+            ["name"] = group,
+            ["versions"] = new JsonArray([.. versions.Select(v => (JsonNode)Version(v))]),
+            ["preferredVersion"] = Version(versions[0]),
+        };
+    }
+
+    private async Task<KubeResult> ResourceAsync(HttpContext context, string group, string version, string[] rest)
+    {
+        // [plural] | [plural, name] | [namespaces, ns, plural] | [namespaces, ns, plural, name]; 'namespaces/x' alone is the Namespace x.
+        string? ns = null;
+        string plural;
+        string? name = null;
+        switch (rest)
+        {
+            case ["namespaces", var n, var p, var o]:
+                (ns, plural, name) = (n, p, o);
+                break;
+            case ["namespaces", var n, var p] when !(group.Length == 0 && p == "status"):
+                (ns, plural) = (n, p);
+                break;
+            case [var p, var o]:
+                (plural, name) = (p, o);
+                break;
+            case [var p]:
+                plural = p;
+                break;
+            default:
+                return KubeStore.Status(404, "NotFound", "the server could not find the requested resource");
+        }
+
+        var request = context.Request;
+        var type = Store.Find(group, version, plural);
+        if (type is null)
+        {
+            return Log(request, KubeStore.Status(404, "NotFound", "the server could not find the requested resource"), plural, ns, name);
+        }
+
+        if (Store.TryFault(request.Method, out int fault))
+        {
+            return Log(request, KubeStore.Status(fault, fault == 429 ? "TooManyRequests" : "InternalError", fault == 429 ? "too many requests, please retry" : "injected server error"), plural, ns, name);
+        }
+
+        // Real servers speak protobuf to client-go for built-in kinds; this one speaks JSON only, and says so.
+        if (request.ContentType?.Contains("protobuf", StringComparison.Ordinal) == true)
+        {
+            return Log(request, KubeStore.Status(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml"), plural, ns, name);
+        }
+
+        string manager = request.Query["fieldManager"].FirstOrDefault() ?? UserAgentManager(request);
+        string body = await new StreamReader(request.Body, Encoding.UTF8).ReadToEndAsync().ConfigureAwait(false);
+        var result = (request.Method, name) switch
+        {
+            ("GET", null) => Store.List(type, ns, request.Query["labelSelector"].FirstOrDefault(), request.Query["fieldSelector"].FirstOrDefault()),
+            ("GET", _) => Store.Get(type, ns, name),
+            ("POST", null) => Parse(body) is { } created ? Store.Create(type, ns, created, manager) : BadBody(),
+            ("PUT", not null) => Parse(body) is { } replaced ? Store.Replace(type, ns, name, replaced, manager) : BadBody(),
+            ("PATCH", not null) when request.ContentType?.StartsWith("application/apply-patch", StringComparison.Ordinal) == true =>
+                request.Query["fieldManager"].Count == 0 ? KubeStore.Status(400, "BadRequest", "PATCH with apply-patch requires a fieldManager")
+                : Parse(body) is { } applied ? Store.Apply(type, ns, name, applied, manager, request.Query["force"].FirstOrDefault() == "true") : BadBody(),
+            ("PATCH", _) => KubeStore.Status(415, "UnsupportedMediaType", $"the test API server supports only application/apply-patch+yaml patches, not {request.ContentType}"),
+            ("DELETE", not null) => Store.Delete(type, ns, name),
+            _ => KubeStore.Status(405, "MethodNotAllowed", $"{request.Method} is not allowed here"),
+        };
+        return Log(request, result, plural, ns, name);
+    }
+
+    private KubeResult Log(HttpRequest request, KubeResult result, string plural, string? ns, string? name)
+    {
+        Store.Log.Enqueue($"{request.Method} {plural} {ns}/{name} {result.Status.ToString(CultureInfo.InvariantCulture)}");
+        return result;
+    }
+
+    private static string UserAgentManager(HttpRequest request) =>
+        request.Headers.UserAgent.ToString() is { Length: > 0 } agent ? agent.Split('/')[0] : "unknown";
+
+    private static KubeResult BadBody() => KubeStore.Status(400, "BadRequest", "the request body is not a JSON or YAML object");
+
+    // apply-patch bodies may be YAML; JSON is YAML too.
+    private static JsonObject? Parse(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            var stream = new YamlStream();
+            stream.Load(new StringReader(body));
+            return stream.Documents.Count == 0 ? null : ToJson(stream.Documents[0].RootNode) as JsonObject;
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(c => KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
+        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } s when long.TryParse(s.Value, CultureInfo.InvariantCulture, out long l) => JsonValue.Create(l),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } s => JsonValue.Create(s.Value == "true"),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "null" or "~" } => null,
+        YamlScalarNode s => JsonValue.Create(s.Value ?? string.Empty),
+        _ => null,
+    };
+}
