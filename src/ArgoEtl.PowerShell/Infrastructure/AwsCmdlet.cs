@@ -46,10 +46,6 @@ public abstract class AwsCmdlet : EtlCmdlet
         Credentials = Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password),
     });
 
-    /// <summary>Runs core work off the pipeline thread until it ends or Ctrl+C; errors come back as they are.</summary>
-    protected T Run<T>(Func<CancellationToken, Task<T>> work) =>
-        RunWithProgress<T, object>((_, ct) => work(ct), _ => { });
-
     /// <summary>
     /// Shows each planned change to ShouldProcess (so -WhatIf lists them all) and says whether every one was approved.
     /// A plan is applied whole or not at all.
@@ -65,28 +61,5 @@ public abstract class AwsCmdlet : EtlCmdlet
         }
 
         return all;
-    }
-
-    /// <summary>Applies an approved plan, with one progress record per AWS call and a verbose line for each.</summary>
-    protected T ApplyWithProgress<T>(string activity, int total, Func<IProgress<PlannedChange>, CancellationToken, Task<T>> apply)
-    {
-        int step = 0;
-        var record = new ProgressRecord(0x_A75, activity, "Starting");
-        try
-        {
-            return RunWithProgress(apply, change =>
-            {
-                step++;
-                WriteVerbose($"{change.Action} on {change.Target}");
-                record.StatusDescription = change.Action;
-                record.PercentComplete = Math.Min(100, step * 100 / Math.Max(1, total));
-                WriteProgress(record);
-            });
-        }
-        finally
-        {
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
-        }
     }
 }

@@ -57,6 +57,38 @@ public abstract class EtlCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>Runs core work off the pipeline thread until it ends or Ctrl+C; errors come back as they are.</summary>
+    protected T Run<T>(Func<CancellationToken, Task<T>> work) =>
+        RunWithProgress<T, object>((_, ct) => work(ct), _ => { });
+
+    /// <summary>
+    /// Runs core work that reports each step it completes: one verbose line and a progress record per step, against
+    /// <paramref name="total"/> expected steps; the progress bar is closed however the work ends.
+    /// </summary>
+    protected T RunReporting<T, TStep>(string activity, int total, Func<TStep, string> describe, Func<IProgress<TStep>, CancellationToken, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(describe);
+        int done = 0;
+        var record = new ProgressRecord(activity.GetHashCode(StringComparison.Ordinal) & 0x7FFF_FFFF, activity, "Starting");
+        try
+        {
+            return RunWithProgress(work, step =>
+            {
+                done++;
+                string text = describe(step);
+                WriteVerbose(text);
+                record.StatusDescription = text;
+                record.PercentComplete = Math.Min(100, done * 100 / Math.Max(1, total));
+                WriteProgress(record);
+            });
+        }
+        finally
+        {
+            record.RecordType = ProgressRecordType.Completed;
+            WriteProgress(record);
+        }
+    }
+
     protected virtual void Dispose(bool disposing)
     {
         if (!_disposed && disposing)

@@ -51,29 +51,4 @@ public abstract class KubeCmdlet : EtlCmdlet
         ArgoEventsVersion = ArgoEventsVersion,
         ArgoWorkflowsVersion = ArgoWorkflowsVersion,
     };
-
-    protected T Run<T>(Func<CancellationToken, Task<T>> work) => RunWithProgress<T, object>((_, ct) => work(ct), _ => { });
-
-    /// <summary>Runs core work that reports applied objects: one progress record and verbose line per object.</summary>
-    protected T RunReporting<T>(string activity, int total, Func<IProgress<AppliedObject>, CancellationToken, Task<T>> work)
-    {
-        int done = 0;
-        var record = new ProgressRecord(0x_C8E, activity, "Starting");
-        try
-        {
-            return RunWithProgress(work, applied =>
-            {
-                done++;
-                WriteVerbose(applied.ToString());
-                record.StatusDescription = $"{applied.Kind}/{applied.Name}: {applied.Action}";
-                record.PercentComplete = Math.Min(100, done * 100 / Math.Max(1, total));
-                WriteProgress(record);
-            });
-        }
-        finally
-        {
-            record.RecordType = ProgressRecordType.Completed;
-            WriteProgress(record);
-        }
-    }
 }

@@ -3,12 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ArgoEtl.TestServers.Aws;
 
@@ -19,38 +15,24 @@ namespace ArgoEtl.TestServers.Aws;
 /// </summary>
 public sealed class LocalAwsServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
 
-    private LocalAwsServer(WebApplication app, AwsState state)
-    {
-        _app = app;
-        State = state;
-    }
+    private LocalAwsServer(AwsState state) => State = state;
 
     public AwsState State { get; }
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _host.Endpoint;
 
     public static async Task<LocalAwsServer> StartAsync(int port = 0)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
-        var server = new LocalAwsServer(app, new AwsState());
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        server.Endpoint = new Uri(app.Urls.First());
+        var server = new LocalAwsServer(new AwsState());
+        server._host = await LoopbackHost.StartAsync(server.HandleAsync, port).ConfigureAwait(false);
         return server;
     }
 
-    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync(CancellationToken.None);
+    public Task WaitForShutdownAsync() => _host.WaitForShutdownAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

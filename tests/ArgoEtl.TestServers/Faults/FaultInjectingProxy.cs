@@ -1,8 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace ArgoEtl.TestServers.Faults;
 
@@ -12,20 +9,19 @@ namespace ArgoEtl.TestServers.Faults;
 /// </summary>
 public sealed class FaultInjectingProxy : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
     private readonly HttpClient _upstream;
     private readonly Uri _target;
     private int _failuresLeft;
     private int _injected;
 
-    private FaultInjectingProxy(WebApplication app, Uri target)
+    private FaultInjectingProxy(Uri target)
     {
-        _app = app;
         _target = target;
         _upstream = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
     }
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _host.Endpoint;
 
     /// <summary>How many requests were answered with an injected error.</summary>
     public int Injected => _injected;
@@ -35,14 +31,8 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
 
     public static async Task<FaultInjectingProxy> StartAsync(Uri target)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var proxy = new FaultInjectingProxy(app, target);
-        app.Run(proxy.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        proxy.Endpoint = new Uri(app.Urls.First());
+        var proxy = new FaultInjectingProxy(target);
+        proxy._host = await LoopbackHost.StartAsync(proxy.HandleAsync).ConfigureAwait(false);
         return proxy;
     }
 
@@ -52,8 +42,7 @@ public sealed class FaultInjectingProxy : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _upstream.Dispose();
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await _host.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using YamlDotNet.RepresentationModel;
 
 namespace ArgoEtl.TestServers.Kubernetes;
@@ -18,29 +14,19 @@ namespace ArgoEtl.TestServers.Kubernetes;
 /// </summary>
 public sealed class KubeApiServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackHost _host = null!;
 
-    private KubeApiServer(WebApplication app, KubeStore store)
-    {
-        _app = app;
-        Store = store;
-    }
+    private KubeApiServer(KubeStore store) => Store = store;
 
     public KubeStore Store { get; }
 
-    public Uri Endpoint { get; private set; } = null!;
+    public Uri Endpoint => _host.Endpoint;
 
     public static async Task<KubeApiServer> StartAsync(int port = 0, string? sharedArgoDirectory = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var app = builder.Build();
         var validator = new ArgoSchemaValidator(sharedArgoDirectory ?? ArgoSchemaValidator.DefaultDirectory());
-        var server = new KubeApiServer(app, new KubeStore { Validator = validator.Validate });
-        app.Run(server.HandleAsync);
-        await app.StartAsync().ConfigureAwait(false);
-        server.Endpoint = new Uri(app.Urls.First());
+        var server = new KubeApiServer(new KubeStore { Validator = validator.Validate });
+        server._host = await LoopbackHost.StartAsync(server.HandleAsync, port).ConfigureAwait(false);
         return server;
     }
 
@@ -69,13 +55,9 @@ public sealed class KubeApiServer : IAsyncDisposable
         return path;
     }
 
-    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync(CancellationToken.None);
+    public Task WaitForShutdownAsync() => _host.WaitForShutdownAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ArgoEtl.Core.Changes;
 using ArgoEtl.Core.Notifications;
 using ArgoEtl.PowerShell.Infrastructure;
 
@@ -99,7 +100,7 @@ public sealed class NewEtlS3NotificationCommand : AwsCmdlet
 
             if (Approve(plan.Changes))
             {
-                WriteObject(ApplyWithProgress($"Setting up S3 notifications for {Project}", plan.Changes.Count,
+                WriteObject(RunReporting($"Setting up S3 notifications for {Project}", plan.Changes.Count, (PlannedChange c) => $"{c.Action} on {c.Target}",
                     (progress, ct) => S3NotificationService.ApplyAsync(plan, progress, ct)));
             }
         }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ArgoEtl.Core.Changes;
 using ArgoEtl.Core.Notifications;
 using ArgoEtl.PowerShell.Infrastructure;
 
@@ -70,7 +71,7 @@ public sealed class RemoveEtlS3NotificationCommand : AwsCmdlet
             }
             else if (Approve(plan.Changes))
             {
-                ApplyWithProgress($"Removing S3 notifications for {Project}", plan.Changes.Count, (progress, ct) => S3NotificationService.ApplyAsync(plan, progress, ct));
+                RunReporting($"Removing S3 notifications for {Project}", plan.Changes.Count, (PlannedChange c) => $"{c.Action} on {c.Target}", (progress, ct) => S3NotificationService.ApplyAsync(plan, progress, ct));
             }
             else
             {

@@ -127,7 +127,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
                 return;
             }
 
-            var applied = RunReporting("Installing the Argo ETL platform", plan.Count, (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
+            var applied = RunReporting("Installing the Argo ETL platform", plan.Count, (AppliedObject a) => a.ToString(), (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
             WriteObject(applied, enumerateCollection: true);
         }
         catch (EtlException ex)

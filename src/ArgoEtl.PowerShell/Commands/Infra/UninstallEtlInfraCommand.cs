@@ -39,7 +39,7 @@ public sealed class UninstallEtlInfraCommand : KubeCmdlet
 
             if (approved)
             {
-                WriteObject(RunReporting("Removing the Argo ETL platform", owned.Count, (progress, ct) => engine.DeleteAsync(owned, progress, ct)), enumerateCollection: true);
+                WriteObject(RunReporting("Removing the Argo ETL platform", owned.Count, (AppliedObject a) => a.ToString(), (progress, ct) => engine.DeleteAsync(owned, progress, ct)), enumerateCollection: true);
             }
         }
         catch (EtlException ex)
