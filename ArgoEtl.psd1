@@ -22,6 +22,7 @@
         'Uninstall-EtlInfra'
         'Get-EtlInfra'
         'Get-EtlWorkflowToken'
+        'Publish-EtlImage'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -20,7 +20,7 @@ public static class Substrates
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>
     public static void EnsureInstalled()
     {
-        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"));
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"), ("/usr/bin/buildah", "buildah"));
         EnsureS3rver();
     }
 
@@ -56,6 +56,16 @@ public static class Substrates
         EnsureAptPackages(("/usr/bin/docker-registry", "docker-registry"));
         return new Registry();
     }
+
+    /// <summary>The registry behind basic auth (htpasswd) for <paramref name="user"/> with a fresh random password.</summary>
+    public static Registry StartRegistryWithAuth(string user = "AWS")
+    {
+        EnsureAptPackages(("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"));
+        return new Registry(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+    }
+
+    /// <summary>buildah (vfs storage, chroot isolation) for building Dockerfile contexts without a daemon.</summary>
+    public static void EnsureBuildah() => EnsureAptPackages(("/usr/bin/buildah", "buildah"));
 
     internal static void EnsureS3rver()
     {

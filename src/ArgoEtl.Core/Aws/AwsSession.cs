@@ -17,6 +17,7 @@ public sealed class AwsSession : IDisposable
     private readonly AWSCredentials _credentials;
     private readonly AwsConnection _connection;
     private readonly SignedHttpClient _http;
+    private readonly SignedHttpClient _jsonHttp;
     private AmazonS3Client? _s3;
 
     public AwsSession(AwsConnection connection)
@@ -28,6 +29,8 @@ public sealed class AwsSession : IDisposable
         _http = new SignedHttpClient(_credentials, AwsQueryClient.ParseError);
         Sns = new SnsClient(new AwsQueryClient(_http, "sns", "2010-03-31", EndpointFor("sns"), Region));
         Iam = new IamClient(new AwsQueryClient(_http, "iam", "2010-05-08", EndpointFor("iam"), IamSigningRegion));
+        _jsonHttp = new SignedHttpClient(_credentials, AwsJsonClient.ParseError);
+        Ecr = new EcrClient(new AwsJsonClient(_jsonHttp, "ecr", "AmazonEC2ContainerRegistry_V20150921", EndpointFor("ecr"), Region));
     }
 
     public string Region { get; }
@@ -39,6 +42,8 @@ public sealed class AwsSession : IDisposable
     public SnsClient Sns { get; }
 
     public IamClient Iam { get; }
+
+    public EcrClient Ecr { get; }
 
     public AmazonS3Client S3 => _s3 ??= CreateS3();
 
@@ -77,6 +82,7 @@ public sealed class AwsSession : IDisposable
     {
         _s3?.Dispose();
         _http.Dispose();
+        _jsonHttp.Dispose();
     }
 
     // IAM is global: one endpoint per partition, signed for that partition's home region.
@@ -92,6 +98,8 @@ public sealed class AwsSession : IDisposable
         ("iam", "aws-cn") => new Uri("https://iam.cn-north-1.amazonaws.com.cn/"),
         ("iam", "aws-us-gov") => new Uri("https://iam.us-gov.amazonaws.com/"),
         ("iam", _) => new Uri("https://iam.amazonaws.com/"),
+        ("ecr", "aws-cn") => new Uri($"https://api.ecr.{Region}.amazonaws.com.cn/"),
+        ("ecr", _) => new Uri($"https://api.ecr.{Region}.amazonaws.com/"),
         (_, "aws-cn") => new Uri($"https://{service}.{Region}.amazonaws.com.cn/"),
         _ => new Uri($"https://{service}.{Region}.amazonaws.com/"),
     };

@@ -34,7 +34,7 @@ public static class Glob
             .Order(StringComparer.Ordinal)];
     }
 
-    private static string ToRegex(string pattern)
+    internal static string ToRegex(string pattern)
     {
         var sb = new StringBuilder();
         for (int i = 0; i < pattern.Length; i++)

@@ -24,6 +24,29 @@ public sealed class AwsState
     /// <summary>Role name → policy name → policy document (JSON).</summary>
     internal Dictionary<string, Dictionary<string, string>> Roles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>ECR repository name → (scan on push, tag mutability).</summary>
+    internal Dictionary<string, (bool ScanOnPush, string Mutability)> EcrRepositories { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The registry GetAuthorizationToken hands out, and the login it accepts (set by the test).</summary>
+    internal (Uri Registry, string User, string Password)? EcrRegistry { get; set; }
+
+    /// <summary>Makes GetAuthorizationToken hand out a login for <paramref name="registry"/> (e.g. a local htpasswd registry).</summary>
+    public void ConfigureEcr(Uri registry, string user, string password)
+    {
+        lock (Gate)
+        {
+            EcrRegistry = (registry, user, password);
+        }
+    }
+
+    public IReadOnlyDictionary<string, (bool ScanOnPush, string Mutability)> Repositories()
+    {
+        lock (Gate)
+        {
+            return new Dictionary<string, (bool, string)>(EcrRepositories);
+        }
+    }
+
     /// <summary>Every request that passed signature checks, in order: service, action, whether it changes state.</summary>
     public ConcurrentQueue<AwsCall> Calls { get; } = new();
 

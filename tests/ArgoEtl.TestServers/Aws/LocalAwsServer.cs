@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -88,6 +89,10 @@ public sealed class LocalAwsServer : IAsyncDisposable
         if (s3)
         {
             await S3Async(context, auth.Region, rawPath, rawQuery, content).ConfigureAwait(false);
+        }
+        else if (auth.Service == "ecr")
+        {
+            await EcrAsync(context, auth.Region, content).ConfigureAwait(false);
         }
         else
         {
@@ -382,6 +387,91 @@ public sealed class LocalAwsServer : IAsyncDisposable
         Statement = new[] { new { Sid = "__default_statement_ID", Effect = "Allow", Principal = new { AWS = "*" }, Action = "SNS:Publish", Resource = arn, Condition = new { StringEquals = new Dictionary<string, string> { ["AWS:SourceOwner"] = AwsState.AccountId } } } },
     });
 
+    // ---- ECR (JSON protocol) ----
+
+    private async Task EcrAsync(HttpContext context, string region, byte[] content)
+    {
+        string target = context.Request.Headers["X-Amz-Target"].ToString();
+        string action = target[(target.LastIndexOf('.') + 1)..];
+        State.Calls.Enqueue(new AwsCall("ecr", action, action == "CreateRepository"));
+        var request = JsonNode.Parse(content.Length == 0 ? "{}" : Encoding.UTF8.GetString(content)) as JsonObject ?? [];
+        if (TryFault(action, out var fault))
+        {
+            await JsonErrorAsync(context, fault.Status, fault.Code, fault.Message).ConfigureAwait(false);
+            return;
+        }
+
+        string registryHost = $"{AwsState.AccountId}.dkr.ecr.{region}.amazonaws.com";
+        JsonObject Repository(string name, bool scan, string mutability) => new()
+        {
+            ["repositoryName"] = name,
+            ["repositoryArn"] = $"arn:aws:ecr:{region}:{AwsState.AccountId}:repository/{name}",
+            ["registryId"] = AwsState.AccountId,
+            ["repositoryUri"] = $"{registryHost}/{name}",
+            ["imageTagMutability"] = mutability,
+            ["imageScanningConfiguration"] = new JsonObject { ["scanOnPush"] = scan },
+        };
+
+        JsonObject answer;
+        lock (State.Gate)
+        {
+            switch (action)
+            {
+                case "GetAuthorizationToken" when State.EcrRegistry is { } login:
+                    answer = new JsonObject
+                    {
+                        ["authorizationData"] = new JsonArray(new JsonObject
+                        {
+                            ["authorizationToken"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{login.User}:{login.Password}")),
+                            ["expiresAt"] = DateTimeOffset.UtcNow.AddHours(12).ToUnixTimeSeconds(),
+                            ["proxyEndpoint"] = login.Registry.ToString().TrimEnd('/'),
+                        }),
+                    };
+                    break;
+                case "DescribeRepositories":
+                    var names = (request["repositoryNames"] as JsonArray ?? []).Select(n => n!.GetValue<string>()).ToList();
+                    string? missing = names.FirstOrDefault(n => !State.EcrRepositories.ContainsKey(n));
+                    answer = missing is null
+                        ? new JsonObject { ["repositories"] = new JsonArray([.. State.EcrRepositories.Where(r => names.Count == 0 || names.Contains(r.Key)).Select(r => (JsonNode)Repository(r.Key, r.Value.ScanOnPush, r.Value.Mutability))]) }
+                        : new JsonObject { ["__error"] = $"The repository with name '{missing}' does not exist in the registry with id '{AwsState.AccountId}'", ["__type"] = "RepositoryNotFoundException" };
+
+                    break;
+                case "CreateRepository":
+                    string name = request["repositoryName"]?.GetValue<string>() ?? string.Empty;
+                    if (State.EcrRepositories.ContainsKey(name))
+                    {
+                        answer = new JsonObject { ["__error"] = $"The repository with name '{name}' already exists in the registry with id '{AwsState.AccountId}'", ["__type"] = "RepositoryAlreadyExistsException" };
+                        break;
+                    }
+
+                    bool scan = request["imageScanningConfiguration"]?["scanOnPush"]?.GetValue<bool>() ?? false;
+                    string mutability = request["imageTagMutability"]?.GetValue<string>() ?? "MUTABLE";
+                    State.EcrRepositories[name] = (scan, mutability);
+                    answer = new JsonObject { ["repository"] = Repository(name, scan, mutability) };
+                    break;
+                default:
+                    answer = new JsonObject { ["__error"] = $"Unsupported operation {target}", ["__type"] = "UnsupportedOperation" };
+                    break;
+            }
+        }
+
+        if (answer["__type"]?.GetValue<string>() is { } errorType)
+        {
+            await JsonErrorAsync(context, 400, errorType, answer["__error"]!.GetValue<string>()).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        await context.Response.WriteAsync(answer.ToJsonString()).ConfigureAwait(false);
+    }
+
+    private static Task JsonErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/x-amz-json-1.1";
+        return context.Response.WriteAsync(new JsonObject { ["__type"] = code, ["message"] = message }.ToJsonString());
+    }
+
     // ---- Test controls (not AWS): seed buckets, roles and foreign notification settings; read the call log ----
 
     private async Task ControlAsync(HttpContext context, string rawPath, byte[] content)
@@ -405,6 +495,9 @@ public sealed class LocalAwsServer : IAsyncDisposable
             case ["_argoetl", "fail", var action]:
                 State.FailNext(action, int.Parse(query.GetValueOrDefault("status") ?? "500", CultureInfo.InvariantCulture),
                     query.GetValueOrDefault("code") ?? "InternalFailure", "Injected fault", int.Parse(query.GetValueOrDefault("times") ?? "1", CultureInfo.InvariantCulture));
+                break;
+            case ["_argoetl", "ecr"]:
+                State.ConfigureEcr(new Uri(query["registry"]), query["user"], query["password"]);
                 break;
             case ["_argoetl", "state"]:
                 await context.Response.WriteAsJsonAsync(Snapshot()).ConfigureAwait(false);
@@ -464,8 +557,12 @@ public sealed class LocalAwsServer : IAsyncDisposable
     private static XElement Requalify(XElement element, XNamespace ns) =>
         new(ns + element.Name.LocalName, element.Attributes(), element.Nodes().Select(n => n is XElement child ? Requalify(child, ns) : n));
 
-    private static Task ErrorAsync(HttpContext context, string service, int status, string code, string message) =>
-        service == "s3" ? WriteS3ErrorAsync(context, status, code, message, null) : WriteQueryErrorAsync(context, service, status, code, message);
+    private static Task ErrorAsync(HttpContext context, string service, int status, string code, string message) => service switch
+    {
+        "s3" => WriteS3ErrorAsync(context, status, code, message, null),
+        "ecr" => JsonErrorAsync(context, status, code, message),
+        _ => WriteQueryErrorAsync(context, service, status, code, message),
+    };
 
     private static Task WriteS3ErrorAsync(HttpContext context, int status, string code, string message, string? bucket) =>
         WriteXmlAsync(context, status, new XElement("Error",

@@ -1,0 +1,31 @@
+namespace ArgoEtl.Core.Images;
+
+/// <summary>
+/// One built (or found) image: what replaces the artifact's name in manifests. Pipes into Export-EtlManifest and
+/// Start-EtlDev (FullyQualifiedName is repository:tag@digest).
+/// </summary>
+public sealed class EtlImage
+{
+    /// <summary>The build artifact's image name (what manifests say).</summary>
+    public required string Artifact { get; init; }
+
+    public required string Repository { get; init; }
+
+    public required string Tag { get; init; }
+
+    public string? Digest { get; init; }
+
+    public string FullyQualifiedName => Digest is null ? $"{Repository}:{Tag}" : $"{Repository}:{Tag}@{Digest}";
+
+    public required string Builder { get; init; }
+
+    /// <summary>The registry already had this tag, so nothing was built.</summary>
+    public bool Cached { get; init; }
+
+    public bool Pushed { get; init; }
+
+    public TimeSpan Duration { get; init; }
+
+    /// <summary>artifact=reference, the form Export-EtlManifest -Image takes.</summary>
+    public override string ToString() => $"{Artifact}={FullyQualifiedName}";
+}

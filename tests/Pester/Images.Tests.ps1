@@ -1,0 +1,53 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSupport.ps1')
+    Import-Module $ModulePath
+    [ArgoEtl.Testing.Substrates]::EnsureBuildah()
+    $registry = [ArgoEtl.Testing.Substrates]::StartRegistry()
+    $example = Join-Path $RepoRoot 'examples/minio-json'
+
+    # The .NET base image must come from the local registry (no internet): a FROM-scratch image pushed with buildah.
+    $storage = Join-Path $registry.WorkDirectory 'buildah'
+    $ctx = Join-Path $registry.WorkDirectory 'base'
+    New-Item -ItemType Directory $ctx | Out-Null
+    Set-Content (Join-Path $ctx 'Containerfile') "FROM scratch`nCOPY os-release /etc/os-release`n"
+    Set-Content (Join-Path $ctx 'os-release') "ID=argoetl-test`n"
+    $base = "$($registry.Host)/base:1"
+    $buildah = @('--storage-driver', 'vfs', '--root', "$storage/root", '--runroot', "$storage/runroot")
+    buildah @buildah bud --isolation chroot -f "$ctx/Containerfile" -t $base $ctx 2>&1 | Out-Null
+    buildah @buildah push --tls-verify=false $base 2>&1 | Out-Null
+}
+
+AfterAll {
+    if ($registry) { $registry.Dispose() }
+}
+
+Describe 'Publish-EtlImage' {
+    It 'builds the example''s ETL image from the profile piped in, and finds it cached the second time' {
+        $first = Get-EtlProfile $example | Publish-EtlImage -Registry $registry.Host -BaseImage $base
+        $first | Should -BeOfType 'ArgoEtl.Core.Images.EtlImage'
+        $first.Artifact | Should -Be 'argoetl-etl'
+        $first.Builder | Should -Be 'DotNet'
+        $first.Pushed | Should -BeTrue
+        $first.FullyQualifiedName | Should -Match "^$([regex]::Escape($registry.Host))/argoetl-etl:[0-9a-f]{16}@sha256:[0-9a-f]{64}$"
+
+        $manifest = Invoke-WebRequest "$($registry.Url)/v2/argoetl-etl/manifests/$($first.Tag)" -Method Head -Headers @{ Accept = 'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json' }
+        $manifest.Headers['Docker-Content-Digest'] | Should -Be $first.Digest
+
+        $second = Get-EtlProfile $example -Name local | Publish-EtlImage -Registry $registry.Host -BaseImage $base
+        $second.Cached | Should -BeTrue
+        $second.FullyQualifiedName | Should -Be $first.FullyQualifiedName
+
+        # What it returns is what rendering takes.
+        $sensor = Get-EtlProfile $example -Name local | Export-EtlManifest -Image $second.ToString() | Where-Object Kind -eq Sensor
+        $sensor.Yaml | Should -Match ([regex]::Escape("image: $($second.FullyQualifiedName)"))
+    }
+
+    It 'plans under -WhatIf without building' {
+        Get-EtlProfile $example | Publish-EtlImage -Registry $registry.Host -BaseImage $base -Tag nope -TagPolicy Custom -WhatIf | Should -BeNullOrEmpty
+        (Invoke-WebRequest "$($registry.Url)/v2/argoetl-etl/manifests/nope" -Method Head -SkipHttpErrorCheck).StatusCode | Should -Be 404
+    }
+
+    It 'says where to push when no registry is given' {
+        { Get-EtlProfile $example | Publish-EtlImage -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryMissing*'
+    }
+}
