@@ -47,6 +47,30 @@ Describe 'Publish-EtlImage' {
         (Invoke-WebRequest "$($registry.Url)/v2/argoetl-etl/manifests/nope" -Method Head -SkipHttpErrorCheck).StatusCode | Should -Be 404
     }
 
+    It 'logs in to ECR, creates the repository and pushes through the registry ECR hands out' {
+        $aws = [ArgoEtl.Testing.Substrates]::StartLocalAws()
+        $secure = [ArgoEtl.Testing.Substrates]::StartRegistryWithAuth()
+        $saved = $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY
+        try {
+            $env:AWS_ACCESS_KEY_ID = [ArgoEtl.Testing.LocalAws]::AccessKeyId
+            $env:AWS_SECRET_ACCESS_KEY = [ArgoEtl.Testing.LocalAws]::SecretAccessKey
+            Invoke-RestMethod -Method Post ("$($aws.Url)/_argoetl/ecr?registry={0}&user={1}&password={2}" -f [uri]::EscapeDataString($secure.Url), $secure.User, $secure.Password) | Out-Null
+
+            # The base image must be where the SDK can read it: the ECR registry, with the same login.
+            buildah @buildah push --tls-verify=false --creds "$($secure.User):$($secure.Password)" $base "docker://$($secure.Host)/base:1" 2>&1 | Out-Null
+            $image = Get-EtlProfile $example | Publish-EtlImage -Ecr -CreateRepository -ScanOnPush -EndpointUrl $aws.Url -Region ap-northeast-2 -BaseImage "$($secure.Host)/base:1" -Verbose 4>&1 |
+                Where-Object { $_.PSObject.TypeNames -contains 'ArgoEtl.Core.Images.EtlImage' }
+            $image.Repository | Should -Be "$($secure.Host)/argoetl-etl"
+            $image.Pushed | Should -BeTrue
+            $state = Invoke-RestMethod "$($aws.Url)/_argoetl/state"
+            ($state.calls | Where-Object Service -eq ecr).Action | Should -Contain 'CreateRepository'
+        }
+        finally {
+            $env:AWS_ACCESS_KEY_ID, $env:AWS_SECRET_ACCESS_KEY = $saved
+            $secure.Dispose(); $aws.Dispose()
+        }
+    }
+
     It 'says where to push when no registry is given' {
         { Get-EtlProfile $example | Publish-EtlImage -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryMissing*'
     }
