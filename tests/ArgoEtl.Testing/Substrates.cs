@@ -15,6 +15,31 @@ public static class Substrates
     /// <summary>The repository root (the folder holding ArgoEtl.sln), found from this assembly or ARGOETL_REPO_ROOT.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
 
+    /// <summary>
+    /// The project's shared reference data (upstream Argo manifests and schemas, AWS's SigV4 vectors): ARGOETL_SHARED_DIR,
+    /// else the nearest 'shared' folder beside the checkout or one of its parents (../shared in the workspace).
+    /// </summary>
+    public static string SharedDirectory { get; } = FindShared();
+
+    private static string FindShared()
+    {
+        if (Environment.GetEnvironmentVariable("ARGOETL_SHARED_DIR") is { Length: > 0 } given)
+        {
+            return Path.GetFullPath(given);
+        }
+
+        for (var dir = new DirectoryInfo(RepoRoot).Parent; dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "shared");
+            if (Directory.Exists(Path.Combine(candidate, "argo")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException($"The shared reference data (shared/argo, shared/aws) was not found beside {RepoRoot} or above it; set ARGOETL_SHARED_DIR.");
+    }
+
     public static string S3rverDirectory => Path.Combine(RepoRoot, "tests", "s3rver");
 
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>

@@ -3,7 +3,7 @@ BeforeAll {
     Import-Module $ModulePath
     $kube = [ArgoEtl.Testing.Substrates]::StartKubeApi()
     $s3 = Start-TestS3rver
-    $shared = Join-Path $RepoRoot '../shared/argo'
+    $shared = Join-Path ([ArgoEtl.Testing.Substrates]::SharedDirectory) 'argo'
     $bucket = "artifacts-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
     $common = @{ KubeConfig = $kube.Kubeconfig; ManifestSource = $shared }
     $install = $common + @{ ObjectStoreEndpoint = $s3.Endpoint; ObjectStoreUser = 'S3RVER'; Timeout = [timespan]::FromSeconds(30) }

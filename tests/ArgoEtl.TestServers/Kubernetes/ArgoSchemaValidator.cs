@@ -22,19 +22,8 @@ public sealed class ArgoSchemaValidator
         }
     }
 
-    /// <summary>The shared/argo folder beside the repository (found by walking up to ArgoEtl.sln).</summary>
-    public static string DefaultDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ArgoEtl.sln")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "argo"));
-            }
-        }
-
-        throw new InvalidOperationException("ArgoEtl.sln not found above " + AppContext.BaseDirectory);
-    }
+    /// <summary>The shared/argo folder (see <see cref="ArgoEtl.Testing.Substrates.SharedDirectory"/>).</summary>
+    public static string DefaultDirectory() => Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo");
 
     public IReadOnlyList<string>? Validate(string kind, JsonObject obj)
     {

@@ -13,7 +13,7 @@ namespace ArgoEtl.Tests.Aws;
 /// </summary>
 public sealed class SigV4VectorTests
 {
-    private static readonly string Suite = Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "..", "shared", "aws", "sigv4-test-suite");
+    private static readonly string Suite = Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "aws", "sigv4-test-suite");
 
     public static TheoryData<string> Cases()
     {

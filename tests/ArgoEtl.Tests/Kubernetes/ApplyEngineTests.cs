@@ -7,7 +7,7 @@ namespace ArgoEtl.Tests.Kubernetes;
 /// <summary>The apply engine against the test API server: order, CRD waits, idempotence, conflicts, retries, cleanup.</summary>
 public sealed class ApplyEngineTests
 {
-    private static readonly string Crd = File.ReadAllText(Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "..", "shared", "argo", "events", "argoproj.io_eventbus.yaml"));
+    private static readonly string Crd = File.ReadAllText(Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo", "events", "argoproj.io_eventbus.yaml"));
 
     private static IReadOnlyList<KubeObject> Objects()
     {

@@ -9,7 +9,7 @@ namespace ArgoEtl.Tests.Kubernetes;
 /// <summary>Install-EtlInfra's core against the test API server, with the upstream manifests from ../shared/argo and s3rver as the object store's S3 API.</summary>
 public sealed class InfraTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
 {
-    private static readonly string SharedArgo = Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "..", "shared", "argo");
+    private static readonly string SharedArgo = Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo");
 
     private InfraOptions Options => new()
     {

@@ -14,7 +14,7 @@ namespace ArgoEtl.Tests.Projects;
 /// </summary>
 public sealed class ExampleTests
 {
-    private static readonly string Shared = Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "..", "shared", "argo");
+    private static readonly string Shared = Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo");
     private static readonly Lazy<Dictionary<string, JsonSchema>> Schemas = new(LoadSchemas);
 
     public static TheoryData<string> Examples() => ["minio-json", "minio-parquet"];
