@@ -20,12 +20,21 @@ public sealed class SkaffoldProject
     private static readonly string[] FileNames = ["skaffold.yaml", "skaffold.yml"];
     private static readonly string[] Builders = ["docker", "custom", "jib", "ko", "buildpacks", "bazel", "kaniko"];
 
-    private SkaffoldProject(string path, IReadOnlyList<EtlProfile> profiles, IReadOnlyList<ProjectWarning> warnings)
+    private readonly IReadOnlyList<ConfigSource> _configs;
+    private readonly ProjectContext _context;
+
+    private SkaffoldProject(string path, IReadOnlyList<EtlProfile> profiles, IReadOnlyList<ProjectWarning> warnings, IReadOnlyList<ConfigSource> configs, ProjectContext context)
     {
         Path = path;
         Profiles = profiles;
         Warnings = warnings;
+        _configs = configs;
+        _context = context;
     }
+
+    /// <summary>One config document: its base, its profiles as written, and where their lines are.</summary>
+    private sealed record ConfigSource(string Path, YamlDocumentAt Doc, string Directory, string? ConfigName, string ApiVersion, JsonObject Base,
+        IReadOnlyList<(string Name, JsonObject Profile, string At)> Profiles, Dictionary<string, int> Lines);
 
     public string Path { get; }
 
@@ -56,6 +65,7 @@ public sealed class SkaffoldProject
             $"No skaffold.yaml at '{pathOrDirectory}'.", "Pass -Path with the project folder or its skaffold.yaml.", pathOrDirectory);
         var warnings = new List<ProjectWarning>();
         var profiles = new List<EtlProfile>();
+        var configs = new List<ConfigSource>();
         foreach (var doc in YamlFile.Load(path))
         {
             if (doc.Root is not YamlMappingNode root)
@@ -63,7 +73,14 @@ public sealed class SkaffoldProject
                 throw new EtlException("SkaffoldConfigInvalid", EtlErrorKind.InvalidData, $"{path}:{doc.Line}: a Skaffold config must be a mapping.", "Start the document with apiVersion: and kind: Config.", path);
             }
 
-            profiles.AddRange(LoadConfig(path, doc, root, context, warnings));
+            var source = ReadConfig(path, doc, root, warnings);
+            configs.Add(source);
+            profiles.Add(Resolve(EtlProfile.BaseName, source.Base, source, false, []));
+            foreach (var (name, profile, at) in source.Profiles)
+            {
+                var (active, report) = Evaluate(profile, context);
+                profiles.Add(Resolve(name, ApplyProfile(source.Base, source, name, profile, at), source, active, report));
+            }
         }
 
         if (profiles.Count == 0)
@@ -71,7 +88,38 @@ public sealed class SkaffoldProject
             throw new EtlException("SkaffoldConfigEmpty", EtlErrorKind.InvalidData, $"{path} has no Skaffold config.", "Add apiVersion: skaffold/v4beta13 and kind: Config.", path);
         }
 
-        return new SkaffoldProject(path, profiles, warnings);
+        return new SkaffoldProject(path, profiles, warnings, configs, context);
+    }
+
+    /// <summary>
+    /// The config a Skaffold command would run with, one per config document: the base with the named profiles applied
+    /// in file order (as 'skaffold render -p a,b' does), or, with no names, with every profile that activates by itself.
+    /// An unknown name is an error listing the available ones.
+    /// </summary>
+    public IReadOnlyList<EtlProfile> Effective(IReadOnlyCollection<string>? names)
+    {
+        if (names is { Count: > 0 })
+        {
+            Select(names); // for its error on unknown names
+        }
+
+        var effective = new List<EtlProfile>();
+        foreach (var source in _configs)
+        {
+            var chosen = source.Profiles
+                .Where(p => names is { Count: > 0 } ? names.Contains(p.Name, StringComparer.Ordinal) : Evaluate(p.Profile, _context).Active)
+                .ToList();
+            var config = source.Base;
+            foreach (var (name, profile, at) in chosen)
+            {
+                config = ApplyProfile(config, source, name, profile, at);
+            }
+
+            string combined = chosen.Count == 0 ? EtlProfile.BaseName : string.Join('+', chosen.Select(c => c.Name));
+            effective.Add(Resolve(combined, config, source, names is not { Count: > 0 } && chosen.Count > 0, [.. chosen.SelectMany(c => Evaluate(c.Profile, _context).Report)]));
+        }
+
+        return effective;
     }
 
     /// <summary>
@@ -96,7 +144,7 @@ public sealed class SkaffoldProject
         return [.. Profiles.Where(p => names.Contains(p.Name, StringComparer.Ordinal))];
     }
 
-    private static IEnumerable<EtlProfile> LoadConfig(string path, YamlDocumentAt doc, YamlMappingNode root, ProjectContext context, List<ProjectWarning> warnings)
+    private static ConfigSource ReadConfig(string path, YamlDocumentAt doc, YamlMappingNode root, List<ProjectWarning> warnings)
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var config = YamlFile.ToJson(root, lines) as JsonObject ?? [];
@@ -115,18 +163,15 @@ public sealed class SkaffoldProject
 
         WarnUnknown(path, root, SkaffoldSchema.Config, string.Empty, warnings);
 
-        string directory = System.IO.Path.GetDirectoryName(path)!;
-        string? configName = config["metadata"]?["name"]?.GetValue<string>();
         var baseConfig = (JsonObject)config.DeepClone();
         baseConfig.Remove("profiles");
-        yield return Resolve(EtlProfile.BaseName, baseConfig, path, directory, configName, apiVersion, false, []);
-
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var profiles = config["profiles"] as JsonArray ?? [];
-        for (int i = 0; i < profiles.Count; i++)
+        var profiles = new List<(string, JsonObject, string)>();
+        var list = config["profiles"] as JsonArray ?? [];
+        for (int i = 0; i < list.Count; i++)
         {
             string at = $"/profiles/{i}";
-            var profile = profiles[i] as JsonObject ?? throw new EtlException("SkaffoldProfileInvalid", EtlErrorKind.InvalidData,
+            var profile = list[i] as JsonObject ?? throw new EtlException("SkaffoldProfileInvalid", EtlErrorKind.InvalidData,
                 $"{path}:{Line(lines, at, doc.Line)}: a profile must be a mapping.", "Give each profile a name and the sections it overrides.", path);
             string name = profile["name"]?.GetValue<string>() ?? throw new EtlException("SkaffoldProfileInvalid", EtlErrorKind.InvalidData,
                 $"{path}:{Line(lines, at, doc.Line)}: a profile has no name.", "Add 'name:' to the profile.", path);
@@ -135,33 +180,40 @@ public sealed class SkaffoldProject
                 throw new EtlException("SkaffoldProfileDuplicate", EtlErrorKind.InvalidData, $"{path}:{Line(lines, at, doc.Line)}: profile '{name}' is defined twice.", "Rename or merge the two profiles.", path);
             }
 
-            var merged = baseConfig.DeepClone().AsObject();
-            foreach (var (key, value) in profile)
-            {
-                if (key is not ("name" or "activation" or "requiresAllActivations" or "patches"))
-                {
-                    merged[key] = ConfigMerge.Overlay(merged[key], value);
-                }
-            }
-
-            var patches = profile["patches"] as JsonArray ?? [];
-            for (int p = 0; p < patches.Count; p++)
-            {
-                var patch = patches[p]!.AsObject();
-                try
-                {
-                    merged = ConfigMerge.Apply(merged, patch["op"]?.GetValue<string>() ?? "replace", patch["path"]?.GetValue<string>() ?? string.Empty, patch["value"], patch["from"]?.GetValue<string>()).AsObject();
-                }
-                catch (InvalidOperationException ex)
-                {
-                    throw new EtlException("SkaffoldPatchFailed", EtlErrorKind.InvalidData, $"{path}:{Line(lines, $"{at}/patches/{p}", doc.Line)}: profile '{name}': {ex.Message}.",
-                        "Patch paths are JSON pointers into the config with the profile's sections applied, e.g. /build/artifacts/0/docker/dockerfile.", path, ex);
-                }
-            }
-
-            var (active, report) = Evaluate(profile, context);
-            yield return Resolve(name, merged, path, directory, configName, apiVersion, active, report);
+            profiles.Add((name, profile, at));
         }
+
+        return new ConfigSource(path, doc, System.IO.Path.GetDirectoryName(path)!, config["metadata"]?["name"]?.GetValue<string>(), apiVersion, baseConfig, profiles, lines);
+    }
+
+    // One profile onto a config: its sections overlay, then its patches apply (errors name the patch's line).
+    private static JsonObject ApplyProfile(JsonObject config, ConfigSource source, string name, JsonObject profile, string at)
+    {
+        var merged = config.DeepClone().AsObject();
+        foreach (var (key, value) in profile)
+        {
+            if (key is not ("name" or "activation" or "requiresAllActivations" or "patches"))
+            {
+                merged[key] = ConfigMerge.Overlay(merged[key], value);
+            }
+        }
+
+        var patches = profile["patches"] as JsonArray ?? [];
+        for (int p = 0; p < patches.Count; p++)
+        {
+            var patch = patches[p]!.AsObject();
+            try
+            {
+                merged = ConfigMerge.Apply(merged, patch["op"]?.GetValue<string>() ?? "replace", patch["path"]?.GetValue<string>() ?? string.Empty, patch["value"], patch["from"]?.GetValue<string>()).AsObject();
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new EtlException("SkaffoldPatchFailed", EtlErrorKind.InvalidData, $"{source.Path}:{Line(source.Lines, $"{at}/patches/{p}", source.Doc.Line)}: profile '{name}': {ex.Message}.",
+                    "Patch paths are JSON pointers into the config with the profile's sections applied, e.g. /build/artifacts/0/docker/dockerfile.", source.Path, ex);
+            }
+        }
+
+        return merged;
     }
 
     // Activation: a profile turns on when any entry matches (all with requiresAllActivations); an entry matches when all
@@ -223,7 +275,7 @@ public sealed class SkaffoldProject
         return match != negate;
     }
 
-    private static EtlProfile Resolve(string name, JsonObject config, string path, string directory, string? configName, string apiVersion, bool active, IReadOnlyList<string> activation)
+    private static EtlProfile Resolve(string name, JsonObject config, ConfigSource source, bool active, IReadOnlyList<string> activation)
     {
         static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue(out string? s) ? s : n?.ToJsonString();
         static IReadOnlyList<string> Strings(JsonNode? n) => n switch
@@ -274,10 +326,10 @@ public sealed class SkaffoldProject
         return new EtlProfile
         {
             Name = name,
-            Path = path,
-            ProjectDirectory = directory,
-            ConfigName = configName,
-            ApiVersion = apiVersion,
+            Path = source.Path,
+            ProjectDirectory = source.Directory,
+            ConfigName = source.ConfigName,
+            ApiVersion = source.ApiVersion,
             AutoActivated = active,
             Activation = activation,
             Artifacts = artifacts,

@@ -26,7 +26,7 @@ public abstract class ProfileCmdlet : EtlCmdlet
     public string Path { get; set; } = ".";
 
     /// <summary>
-    /// <para type="description">Profiles to use with -Path. Default: the base config plus every profile that activates by itself.</para>
+    /// <para type="description">Profiles to apply, together, with -Path (as Skaffold's -p a,b). Default: every profile that activates by itself, or the base config.</para>
     /// </summary>
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     [ArgumentCompleter(typeof(ProfileNameCompleter))]
@@ -45,6 +45,6 @@ public abstract class ProfileCmdlet : EtlCmdlet
         }
 
         var project = SkaffoldProject.Load(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path), new ProjectContext(SkaffoldCommand));
-        return (project.Select(Name), project.Warnings);
+        return (project.Effective(Name), project.Warnings);
     }
 }

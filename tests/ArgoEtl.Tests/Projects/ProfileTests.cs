@@ -123,6 +123,26 @@ public sealed class ProfileTests
     }
 
     [Fact]
+    public void The_effective_config_applies_every_active_or_named_profile_together_in_file_order()
+    {
+        using var project = new TempProject(("skaffold.yaml", Config));
+
+        var auto = Assert.Single(Load(project, kube: "minikube").Effective(null));
+        Assert.Equal("local+noisy", auto.Name);
+        Assert.True(auto.AutoActivated);
+        Assert.Equal(["k8s/*.yaml", "local/*.yaml"], auto.RawYaml);
+
+        var named = Assert.Single(Load(project).Effective(["prod", "local"]));
+        Assert.Equal("local+prod", named.Name);
+        Assert.Equal(["k8s/*.yaml", "local/*.yaml"], named.RawYaml);
+        Assert.Equal("prod-ns", named.DefaultNamespace);
+        Assert.Equal("prod", named.Artifacts[0].BuildArgs["MODE"]);
+
+        Assert.Equal(EtlProfile.BaseName, Assert.Single(Load(project, kube: "kind-test", env: new() { ["STAGE"] = "prod" }).Effective(null)).Name);
+        Assert.Equal("ProfileNotFound", Assert.Throws<EtlException>(() => Load(project).Effective(["nope"])).Code);
+    }
+
+    [Fact]
     public void Unknown_profiles_list_the_available_ones()
     {
         using var project = new TempProject(("skaffold.yaml", Config));
