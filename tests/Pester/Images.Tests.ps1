@@ -71,6 +71,26 @@ Describe 'Publish-EtlImage' {
         }
     }
 
+    It 'goes on after a failed artifact, unless -FailFast' {
+        $project = Join-Path $registry.WorkDirectory 'two'
+        New-Item -ItemType Directory "$project/bad", "$project/good" -Force | Out-Null
+        Set-Content "$project/good/Dockerfile" "FROM scratch`nCOPY a.txt /a.txt`n"
+        Set-Content "$project/good/a.txt" 'a'
+        Set-Content "$project/skaffold.yaml" "apiVersion: skaffold/v4beta13`nkind: Config`nbuild:`n  artifacts:`n  - image: bad`n    context: bad`n  - image: good`n    context: good`n"
+        $env:XDG_DATA_HOME = $storage   # buildah's storage for this test's images
+
+        $err = $null
+        $images = Publish-EtlImage -Path $project -Registry $registry.Host -ErrorVariable err -ErrorAction SilentlyContinue
+        $images.Artifact | Should -Be 'good'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'DockerfileNotFound*'
+        $err[0].Exception.Message | Should -Match "'bad'"
+
+        $err = $null
+        Publish-EtlImage -Path $project -Registry $registry.Host -FailFast -TagPolicy Custom -Tag fresh -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err.Count | Should -Be 1
+        (Invoke-WebRequest "$($registry.Url)/v2/good/manifests/fresh" -Method Head -SkipHttpErrorCheck).StatusCode | Should -Be 404
+    }
+
     It 'says where to push when no registry is given' {
         { Get-EtlProfile $example | Publish-EtlImage -ErrorAction Stop } | Should -Throw -ErrorId 'RegistryMissing*'
     }
