@@ -274,5 +274,9 @@ public sealed class S3NotificationTests
         await CreateAsync(aws, Request());
         var byProject = Assert.Single(await service.GetAsync(null, "csv2json", null, default));
         Assert.Equal(Bucket, byProject.Bucket);
+
+        // With neither, every ArgoEtl topic is found through ListTopics; the other team's 'images' topic is not ArgoEtl's.
+        var all = Assert.Single(await service.GetAsync(null, null, null, default));
+        Assert.Equal(("csv2json", Bucket), (all.Project, all.Bucket));
     }
 }

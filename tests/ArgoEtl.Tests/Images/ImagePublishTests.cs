@@ -11,6 +11,8 @@ namespace ArgoEtl.Tests.Images;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ImagePublishTests(ImageFixture images) : IClassFixture<ImageFixture>
 {
+    private static readonly string[] GitIdentity = ["-c", "user.name=t", "-c", "user.email=t@example.com"];
+
     private static string NewDir()
     {
         string dir = Path.Combine(Path.GetTempPath(), "argoetl-image-" + Guid.NewGuid().ToString("N")[..8]);
@@ -164,6 +166,36 @@ public sealed class ImagePublishTests(ImageFixture images) : IClassFixture<Image
         var publisher = new ImagePublisher(new RegistryClient(), new PublishOptions { Registry = images.Registry.Host, Builder = BuilderKind.Buildah, BuildahRoot = images.BuildahRoot });
         var noDockerfile = await Assert.ThrowsAsync<EtlException>(() => publisher.PublishAsync(Docker("y"), project, _ => { }, default));
         Assert.Equal("DockerfileNotFound", noDockerfile.Code);
+    }
+
+    [Fact]
+    public async Task The_git_commit_tag_policy_tags_with_the_commit_and_marks_uncommitted_changes()
+    {
+        string project = DockerfileProject();
+        void Git(params string[] args)
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git") { WorkingDirectory = project, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in GitIdentity.Concat(args))
+            {
+                start.ArgumentList.Add(a);
+            }
+
+            using var p = System.Diagnostics.Process.Start(start)!;
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, p.StandardError.ReadToEnd());
+        }
+
+        Git("init", "-q");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", "one");
+        var publisher = new ImagePublisher(new RegistryClient(), new PublishOptions { Registry = images.Registry.Host, TagPolicy = TagPolicy.GitCommit, BuildahRoot = images.BuildahRoot });
+
+        var clean = await publisher.PublishAsync(Docker("gitted"), project, _ => { }, default);
+        Assert.Matches("^[0-9a-f]{12}$", clean.Tag);
+
+        File.AppendAllText(Path.Combine(project, "ctx", "hello.txt"), "more\n");
+        var dirty = await publisher.PublishAsync(Docker("gitted"), project, _ => { }, default);
+        Assert.Equal(clean.Tag + "-dirty", dirty.Tag);
     }
 
     [Fact]
