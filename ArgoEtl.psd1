@@ -23,6 +23,7 @@
         'Get-EtlInfra'
         'Get-EtlWorkflowToken'
         'Publish-EtlImage'
+        'Start-EtlDev'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,135 @@
+using System.Management.Automation;
+using ArgoEtl.Core.Dev;
+using ArgoEtl.Core.Images;
+using ArgoEtl.Core.Kubernetes;
+using ArgoEtl.PowerShell.Infrastructure;
+
+namespace ArgoEtl.PowerShell.Commands.Projects;
+
+/// <summary>
+/// <para type="synopsis">Runs a pipeline in development mode, like 'skaffold dev': build, deploy, watch, redeploy; Ctrl+C deletes what it deployed.</para>
+/// <para type="description">For the profile (piped, or -Path/-Name): runs the before-deploy hooks, builds and pushes the artifacts (as Publish-EtlImage),
+/// renders the manifests with those images (as Export-EtlManifest), applies them with server-side apply, and runs the after-deploy hooks. Then it watches
+/// the project and the artifacts' contexts and, when files change, rebuilds what changed and applies again; a broken edit is reported and the session
+/// waits for the fix. When the session ends — Ctrl+C included — it deletes every object it applied (they carry its project label, so nothing else is
+/// touched) and runs the 'cleanup' hooks, the phase Skaffold lacks, where e.g. Remove-EtlS3Notification belongs. -NoCleanup leaves the deployment running.</para>
+/// </summary>
+/// <example>
+/// <code>Get-EtlProfile ./examples/minio-json -Name local | Start-EtlDev -Registry localhost:5000</code>
+/// <para>Develops the MinIO → JSON pipeline against the local cluster until Ctrl+C, then removes it.</para>
+/// </example>
+[Cmdlet(VerbsLifecycle.Start, "EtlDev", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(AppliedObject), typeof(EtlImage))]
+public sealed class StartEtlDevCommand : ProfileCmdlet
+{
+    /// <summary>
+    /// <para type="description">Where images are pushed: host[:port][/path].</para>
+    /// </summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Registry { get; set; } = string.Empty;
+
+    /// <summary>
+    /// <para type="description">The registry login. Default: the Docker config file's entry for the registry.</para>
+    /// </summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>
+    /// <para type="description">The base image for .NET container builds.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BaseImage { get; set; }
+
+    /// <summary>
+    /// <para type="description">How images are built: Auto (default), DotNet, Docker, Buildah or Podman.</para>
+    /// </summary>
+    [Parameter]
+    public BuilderKind Builder { get; set; } = BuilderKind.Auto;
+
+    /// <summary>
+    /// <para type="description">The kubeconfig file. Default: KUBECONFIG, then ~/.kube/config.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KubeConfig { get; set; }
+
+    /// <summary>
+    /// <para type="description">The kubeconfig context. Default: its current context.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Context { get; set; }
+
+    /// <summary>
+    /// <para type="description">Leave what was deployed in place when the session ends.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoCleanup { get; set; }
+
+    protected override string SkaffoldCommand => "dev";
+
+    protected override void ProcessRecord()
+    {
+        try
+        {
+            var (profiles, warnings) = ResolveProfiles();
+            foreach (var warning in warnings)
+            {
+                WriteWarning(warning.ToString());
+            }
+
+            var profile = profiles[0];
+            using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            var credentials = Credential is null
+                ? RegistryCredentials.FromDockerConfig(Registry.Split('/')[0])
+                : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+            var options = new DevOptions
+            {
+                Publish = new PublishOptions { Registry = Registry, Credentials = credentials, BaseImage = BaseImage, Builder = Builder },
+                Cleanup = !NoCleanup,
+            };
+
+            // Runs until Ctrl+C (or the pipeline is stopped); the session cleans up before the stop completes.
+            RunWithProgress<bool, DevEvent>(async (progress, ct) =>
+            {
+                try
+                {
+                    await new DevSession(client, profile, options, progress).RunAsync(ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The normal way a dev session ends.
+                }
+
+                return true;
+            }, Report);
+        }
+        catch (EtlException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+        }
+    }
+
+    private void Report(DevEvent e)
+    {
+        switch (e.Item)
+        {
+            case AppliedObject or EtlImage when !Stopping:
+                WriteObject(e.Item);
+                break;
+            case EtlException ex when !Stopping:
+                WriteError(ErrorRecords.From(ex));
+                break;
+            default:
+                if (!Stopping)
+                {
+                    WriteVerbose($"[{e.Phase}] {e.Message}");
+                }
+
+                break;
+        }
+    }
+}
