@@ -26,6 +26,7 @@ public sealed class LoopbackHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
+        app.UseWebSockets();
         app.Run(handler);
         await app.StartAsync().ConfigureAwait(false);
         return new LoopbackHost(app, new Uri(app.Urls.First()));

@@ -24,7 +24,7 @@ public sealed record DevOptions
 
 /// <summary>
 /// The 'skaffold dev' loop for one profile: run the before-deploy hooks, build and push the artifacts, render the
-/// manifests with those images, apply them, run the after-deploy hooks; then watch the artifacts' contexts and the
+/// manifests with those images, apply them, run the after-deploy hooks, start the profile's port-forwards; then watch the artifacts' contexts and the
 /// manifests and do it again for what changed. When the session ends — Ctrl+C included — everything it applied is
 /// deleted (only that: objects carry the session's project label) and the 'cleanup' hooks run, so nothing made for
 /// development is left behind.
@@ -42,11 +42,19 @@ public sealed class DevSession(KubeClient client, EtlProfile profile, DevOptions
         string run = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var engine = new ApplyEngine(client);
         using var changes = new ChangeFeed(profile);
+        var forwards = new List<PortForward>();
         try
         {
             await RunHooksAsync("before", cancellationToken).ConfigureAwait(false);
             await CycleAsync(profile.Artifacts, engine, run, cancellationToken).ConfigureAwait(false);
             await RunHooksAsync("after", cancellationToken).ConfigureAwait(false);
+            foreach (var f in profile.PortForwards)
+            {
+                var forward = PortForward.Start(client, f.Namespace ?? client.DefaultNamespace, f.ResourceType, f.ResourceName, f.Port, f.LocalPort ?? f.Port, f.Address ?? "127.0.0.1");
+                forwards.Add(forward);
+                progress.Report(new DevEvent("forward", $"Forwarding {forward}"));
+            }
+
             progress.Report(new DevEvent("watch", $"Watching {profile.ProjectDirectory} for changes; Ctrl+C ends the session{(options.Cleanup ? " and deletes what it deployed" : string.Empty)}."));
             while (true)
             {
@@ -66,6 +74,11 @@ public sealed class DevSession(KubeClient client, EtlProfile profile, DevOptions
         }
         finally
         {
+            foreach (var forward in forwards)
+            {
+                await forward.DisposeAsync().ConfigureAwait(false);
+            }
+
             await CleanUpAsync(engine).ConfigureAwait(false);
         }
     }

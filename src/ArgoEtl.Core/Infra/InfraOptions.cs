@@ -23,7 +23,7 @@ public sealed record InfraOptions
 
     public string ArtifactBucket { get; init; } = "artifacts";
 
-    /// <summary>Where this machine reaches the object store's S3 API to create the bucket (e.g. after a port-forward); null skips that step.</summary>
+    /// <summary>Where this machine reaches the object store's S3 API to create the bucket; null port-forwards to its service through the API server.</summary>
     public Uri? ObjectStoreEndpoint { get; init; }
 
     public string EventsNamespace { get; init; } = "argo-events";

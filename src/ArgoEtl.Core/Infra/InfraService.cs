@@ -16,14 +16,21 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
     {
         ArgumentNullException.ThrowIfNull(engine);
         var applied = await engine.ApplyAsync(plan, InfraOptions.ProjectName, Planner.RunId(), progress, cancellationToken).ConfigureAwait(false);
+
+        // The store's S3 API: where the caller says, or through a port-forward to its service (no exec into the pod).
+        AppliedObject bucket;
         if (options.ObjectStoreEndpoint is { } endpoint)
         {
-            var bucket = await CreateBucketAsync(endpoint, engine.Timeout, cancellationToken).ConfigureAwait(false);
-            progress?.Report(bucket);
-            return [.. applied, bucket];
+            bucket = await CreateBucketAsync(endpoint, engine.Timeout, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var forward = PortForward.Start(client, options.EventsNamespace, "service", "minio", 9000);
+            bucket = await CreateBucketAsync(new Uri($"http://{forward.Local}"), engine.Timeout, cancellationToken).ConfigureAwait(false);
         }
 
-        return applied;
+        progress?.Report(bucket);
+        return [.. applied, bucket];
     }
 
     /// <summary>Each component: its objects exist, CRDs are Established, Deployments available, the token filled in.</summary>
@@ -143,7 +150,7 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
             catch (AmazonServiceException ex)
             {
                 throw new EtlException("ArtifactBucketFailed", EtlErrorKind.Connection, $"Creating bucket '{options.ArtifactBucket}' at {endpoint} failed: {ex.ErrorCode ?? ex.Message}",
-                    "Check -ObjectStoreEndpoint (e.g. kubectl port-forward svc/minio 9000 -n argo-events) and that the store is running.", endpoint.ToString(), ex);
+                    "Check that the object store is running (kubectl get pods -n argo-events), or pass -ObjectStoreEndpoint with an address of its S3 API.", endpoint.ToString(), ex);
             }
         }
     }

@@ -37,6 +37,9 @@ public sealed class KubeClient : IDisposable
 
     public Uri Server => _client.BaseUri;
 
+    /// <summary>KubernetesClient itself, for what raw JSON requests cannot do (WebSocket port-forwards).</summary>
+    internal k8s.Kubernetes Api => _client;
+
     public int MaxAttempts { get; init; } = 6;
 
     public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);

@@ -86,10 +86,16 @@ public sealed class KubeApiServer : IAsyncDisposable
             ["apis"] => GroupList(),
             ["apis", var g] => Group(g) is { } group ? new KubeResult(200, group) : KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
             ["apis", var g, var v] => ResourceList(g, v),
+            ["api", "v1", "namespaces", var ns, "pods", var pod, "portforward"] => await PortForwardAsync(context, ns, pod).ConfigureAwait(false),
             ["api", "v1", .. var rest] => await ResourceAsync(context, string.Empty, "v1", rest).ConfigureAwait(false),
             ["apis", var g, var v, .. var rest] => await ResourceAsync(context, g, v, rest).ConfigureAwait(false),
             _ => KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
         };
+
+        if (context.Response.HasStarted || context.WebSockets.IsWebSocketRequest && result.Status == 101)
+        {
+            return;
+        }
 
         context.Response.StatusCode = result.Status;
         context.Response.ContentType = "application/json";
@@ -99,6 +105,116 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
 
         await context.Response.WriteAsync(result.Body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    // The port-forward protocol (v4.channel.k8s.io): for port i, channel 2i carries data and 2i+1 errors; each
+    // channel's first message is the port number (2 bytes, little-endian). Bytes go to the TCP endpoint the test
+    // registered for the pod's port (KubeStore.ForwardPort).
+    private async Task<KubeResult> PortForwardAsync(HttpContext context, string ns, string pod)
+    {
+        var pods = Store.Find(string.Empty, "v1", "pods")!;
+        if (Store.Get(pods, ns, pod).Status != 200)
+        {
+            return KubeStore.Status(404, "NotFound", $"pods \"{pod}\" not found");
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest || !int.TryParse(context.Request.Query["ports"].FirstOrDefault(), CultureInfo.InvariantCulture, out int port))
+        {
+            return KubeStore.Status(400, "BadRequest", "port-forward needs a WebSocket upgrade and ?ports=N");
+        }
+
+        string? target = Store.PortTarget(ns, pod, port);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false);
+        byte[] Frame(byte channel, ReadOnlySpan<byte> payload)
+        {
+            var frame = new byte[payload.Length + 1];
+            frame[0] = channel;
+            payload.CopyTo(frame.AsSpan(1));
+            return frame;
+        }
+
+        byte[] portBytes = [(byte)(port & 0xFF), (byte)(port >> 8)];
+        await socket.SendAsync(Frame(0, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
+        await socket.SendAsync(Frame(1, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
+        if (target is null)
+        {
+            await socket.SendAsync(Frame(1, Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {pod}: connection refused")), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            return new KubeResult(101, new JsonObject());
+        }
+
+        using var tcp = new System.Net.Sockets.TcpClient();
+        string[] hostPort = target.Split(':');
+        await tcp.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        var stream = tcp.GetStream();
+        using var done = new CancellationTokenSource();
+        var toPod = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                {
+                    var received = await socket.ReceiveAsync(buffer, done.Token).ConfigureAwait(false);
+                    if (received.MessageType == System.Net.WebSockets.WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    // Only the first fragment of a message carries the channel byte.
+                    int skip = 1;
+                    bool forData = buffer[0] == 0;
+                    while (true)
+                    {
+                        if (forData && received.Count > skip)
+                        {
+                            await stream.WriteAsync(buffer.AsMemory(skip, received.Count - skip), done.Token).ConfigureAwait(false);
+                        }
+
+                        if (received.EndOfMessage)
+                        {
+                            break;
+                        }
+
+                        skip = 0;
+                        received = await socket.ReceiveAsync(buffer, done.Token).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException)
+            {
+                // The client went away.
+            }
+        });
+        var fromPod = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            try
+            {
+                int n;
+                while ((n = await stream.ReadAsync(buffer.AsMemory(1, buffer.Length - 1), done.Token).ConfigureAwait(false)) > 0)
+                {
+                    buffer[0] = 0;
+                    await socket.SendAsync(buffer.AsMemory(0, n + 1), System.Net.WebSockets.WebSocketMessageType.Binary, true, done.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException)
+            {
+                // The pod side closed.
+            }
+        });
+        await Task.WhenAny(toPod, fromPod).ConfigureAwait(false);
+        await done.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (System.Net.WebSockets.WebSocketException)
+        {
+            // Already closed by the client.
+        }
+
+        return new KubeResult(101, new JsonObject());
     }
 
     private KubeResult ResourceList(string group, string version)

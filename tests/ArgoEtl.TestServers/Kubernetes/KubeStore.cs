@@ -30,6 +30,17 @@ public sealed class KubeStore
         }
     }
 
+    private readonly ConcurrentDictionary<(string Namespace, string PodPrefix, int Port), string> _portTargets = new();
+
+    /// <summary>
+    /// Where a port-forward to <paramref name="port"/> of a pod whose name starts with <paramref name="podPrefix"/> goes:
+    /// a real TCP endpoint (e.g. s3rver standing in for the object store's pod).
+    /// </summary>
+    public void ForwardPort(string ns, string podPrefix, int port, string hostAndPort) => _portTargets[(ns, podPrefix, port)] = hostAndPort;
+
+    internal string? PortTarget(string ns, string pod, int port) =>
+        _portTargets.Where(t => t.Key.Namespace == ns && t.Key.Port == port && pod.StartsWith(t.Key.PodPrefix, StringComparison.Ordinal)).Select(t => t.Value).FirstOrDefault();
+
     /// <summary>How long a new CRD takes to report Established (real servers take a moment; the engine must wait).</summary>
     public TimeSpan CrdEstablishDelay { get; set; } = TimeSpan.FromMilliseconds(300);
 
@@ -277,6 +288,16 @@ public sealed class KubeStore
                     }
                 }
             }
+            else if (type.Kind is "Deployment" or "StatefulSet")
+            {
+                var pods = _types.First(t => t.Kind == "Pod");
+                string owner = $"{type.Kind}/{name}";
+                foreach (string key in Bucket(pods).Where(p => p.Value.Object["metadata"]?["annotations"]?["argoetl.test/owner"]?.GetValue<string>() == owner
+                    && p.Value.Object["metadata"]?["namespace"]?.GetValue<string>() == ns).Select(p => p.Key).ToList())
+                {
+                    Bucket(pods).Remove(key);
+                }
+            }
             else if (type.Kind == "CustomResourceDefinition")
             {
                 foreach (var t in TypesOf(stored.Object))
@@ -388,6 +409,10 @@ public sealed class KubeStore
                 {
                     RecordEvent(obj, "FailedScheduling", "0/1 nodes are available: 1 Insufficient memory.");
                 }
+                else
+                {
+                    EnsurePod(obj);
+                }
 
                 break;
             case "Secret" when obj["type"]?.GetValue<string>() == "kubernetes.io/service-account-token" && (obj["data"]?["token"]) is null:
@@ -397,6 +422,36 @@ public sealed class KubeStore
                 obj["data"] = data;
                 break;
         }
+    }
+
+    // One running pod per workload, labelled from its template (what port-forwards and selectors find); it goes when the workload goes.
+    private void EnsurePod(JsonObject workload)
+    {
+        var pods = _types.First(t => t.Kind == "Pod");
+        string ns = workload["metadata"]!["namespace"]!.GetValue<string>();
+        string owner = $"{workload["kind"]}/{workload["metadata"]!["name"]}";
+        if (Bucket(pods).Values.Any(p => p.Object["metadata"]?["annotations"]?["argoetl.test/owner"]?.GetValue<string>() == owner && p.Object["metadata"]?["namespace"]?.GetValue<string>() == ns))
+        {
+            return;
+        }
+
+        string name = $"{workload["metadata"]!["name"]}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))[..5]}";
+        var pod = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Pod",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = ns,
+                ["labels"] = workload["spec"]?["template"]?["metadata"]?["labels"]?.DeepClone(),
+                ["annotations"] = new JsonObject { ["argoetl.test/owner"] = owner },
+            },
+            ["spec"] = workload["spec"]?["template"]?["spec"]?.DeepClone(),
+            ["status"] = new JsonObject { ["phase"] = "Running" },
+        };
+        Stamp(pod, null);
+        Bucket(pods)[Key(pods, ns, name)] = new Stored(pod);
     }
 
     private async Task EstablishLaterAsync(KubeResourceType crdType, string name)

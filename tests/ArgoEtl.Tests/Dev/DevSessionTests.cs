@@ -10,11 +10,16 @@ namespace ArgoEtl.Tests.Dev;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFixture>
 {
-    private static string Project(string marker) => $"""
+    private static string Project(string marker, int localPort) => $"""
         apiVersion: skaffold/v4beta13
         kind: Config
         metadata:
           name: devdemo
+        portForward:
+        - resourceType: service
+          resourceName: app
+          port: 8080
+          localPort: {localPort}
         build:
           artifacts:
           - image: app
@@ -31,6 +36,17 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
         """;
 
     private const string Deployment = """
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: app
+          namespace: default
+        spec:
+          selector: {app: app}
+          ports:
+          - port: 8080
+            targetPort: http
+        ---
         apiVersion: apps/v1
         kind: Deployment
         metadata:
@@ -46,6 +62,9 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
               containers:
               - name: app
                 image: app
+                ports:
+                - name: http
+                  containerPort: 5000
         """;
 
     private static string Config(string mode) => $"""
@@ -80,7 +99,8 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
     {
         string dir = Path.Combine(Path.GetTempPath(), "argoetl-dev-" + Guid.NewGuid().ToString("N")[..8]);
         string marker = Path.Combine(dir, "cleanup-ran");
-        var files = new ArgoEtl.Tests.Projects.TempProject(("skaffold.yaml", Project(marker)), ("ctx/Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n"), ("ctx/hello.txt", "v1\n"),
+        int localPort = FreePort();
+        var files = new ArgoEtl.Tests.Projects.TempProject(("skaffold.yaml", Project(marker, localPort)), ("ctx/Dockerfile", "FROM scratch\nCOPY hello.txt /hello.txt\n"), ("ctx/hello.txt", "v1\n"),
             ("k8s/deployment.yaml", Deployment), ("k8s/config.yaml", Config("first")));
         Directory.CreateDirectory(dir);
         await using var kit = await KubeTestKit.StartAsync();
@@ -97,10 +117,17 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
         var session = new DevSession(kit.Client, profile, options, new Progress(events));
         var running = session.RunAsync(cancel.Token);
 
+        // The app's pod port 5000 (the service's 'http' target) is the registry here, so the forward can be checked over HTTP.
+        kit.Store.ForwardPort("default", "app-", 5000, images.Registry.Host);
         string first = await EventuallyAsync(() => Image().StartsWith(images.Registry.Host, StringComparison.Ordinal) ? Image() : null, "first deploy");
         Assert.Equal("first", Mode());
         Assert.Contains("@sha256:", first, StringComparison.Ordinal);
         await EventuallyAsync(() => events.Any(e => e.Phase == "watch") ? "" : null, "watching");
+        using (var http = new HttpClient())
+        {
+            var viaForward = await http.GetAsync($"http://127.0.0.1:{localPort}/v2/");
+            Assert.Equal(System.Net.HttpStatusCode.OK, viaForward.StatusCode);
+        }
 
         File.WriteAllText(Path.Combine(files.Directory, "k8s", "config.yaml"), Config("second"));
         await EventuallyAsync(() => Mode() == "second" ? "" : null, "manifest change applied");
@@ -122,8 +149,18 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
         Assert.Equal(404, kit.Store.Get(configMaps, "default", "app-settings").Status);
         Assert.Equal(200, kit.Store.Get(configMaps, "default", "not-mine").Status);
         Assert.Equal("cleaned", File.ReadAllText(marker).Trim());
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => new HttpClient().GetAsync($"http://127.0.0.1:{localPort}/v2/"));
         Directory.Delete(dir, recursive: true);
         files.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
     }
 
     private sealed class Progress(System.Collections.Concurrent.ConcurrentQueue<DevEvent> events) : IProgress<DevEvent>

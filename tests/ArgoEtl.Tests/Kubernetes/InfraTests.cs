@@ -66,6 +66,22 @@ public sealed class InfraTests(S3rverFixture s3) : IClassFixture<S3rverFixture>
     }
 
     [Fact]
+    public async Task Without_an_endpoint_the_bucket_is_created_through_a_port_forward_to_the_object_store_service()
+    {
+        await using var kit = await KubeTestKit.StartAsync();
+        kit.Store.CrdEstablishDelay = TimeSpan.FromMilliseconds(50);
+        // The object store's pod port 9000 is s3rver here: KubernetesClient's WebSocket tunnel -> test API server -> s3rver.
+        kit.Store.ForwardPort("argo-events", "minio-", 9000, new Uri(s3.Server.Endpoint).Authority);
+        var options = Options with { ObjectStoreEndpoint = null };
+        var service = new InfraService(kit.Client, options);
+
+        var applied = await service.InstallAsync(await service.Planner.PlanAsync(default), new ApplyEngine(kit.Client) { PollInterval = TimeSpan.FromMilliseconds(50) }, null, default);
+
+        Assert.Contains(applied, r => r is { Kind: "S3Bucket", Action: "created" });
+        Assert.Contains(options.ArtifactBucket, (await s3.Client.ListBucketsAsync()).Buckets!.Select(b => b.BucketName));
+    }
+
+    [Fact]
     public async Task A_missing_manifest_source_file_names_the_file_and_the_release_url()
     {
         await using var kit = await KubeTestKit.StartAsync();

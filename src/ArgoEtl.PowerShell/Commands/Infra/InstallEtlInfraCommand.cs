@@ -12,13 +12,14 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// the namespaces; Argo Events (pinned release) and an EventBus using JetStream; the operate-workflow-sa ServiceAccount with the Role Sensors need to
 /// create Workflows; Argo Workflows (pinned release; its CRDs need server-side apply); a service-account token Secret for the UI (see
 /// Get-EtlWorkflowToken); and an object store (the image is a parameter) whose root password is generated once and stored only in the Secret 'minio',
-/// with the artifact-repositories ConfigMap marked as the default artifact repository. It waits for each CRD to be Established and each Deployment
+/// with the artifact-repositories ConfigMap marked as the default artifact repository and the artifact bucket created through the store's S3 API
+/// (over a port-forward unless -ObjectStoreEndpoint says where). It waits for each CRD to be Established and each Deployment
 /// to roll out, explaining a timeout with the object's events. Every object carries app.kubernetes.io/managed-by=argoetl; objects that existed
 /// before are left without it, so Uninstall-EtlInfra never deletes them. A second run reports everything unchanged. -WhatIf lists the plan.</para>
 /// </summary>
 /// <example>
-/// <code>Install-EtlInfra -Profile Local -ObjectStoreEndpoint http://localhost:9000</code>
-/// <para>Installs the platform on the current kube context and creates the artifact bucket through a port-forwarded MinIO.</para>
+/// <code>Install-EtlInfra -Profile Local</code>
+/// <para>Installs the platform on the current kube context and creates the artifact bucket through a port-forward to the object store.</para>
 /// </example>
 /// <example>
 /// <code>Get-EtlProfile ./setup -Name local | Install-EtlInfra -ManifestSource ./argo-manifests -WhatIf</code>
@@ -66,7 +67,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
     public string ObjectStoreUser { get; set; } = new InfraOptions().ObjectStoreUser;
 
     /// <summary>
-    /// <para type="description">Where this machine reaches the object store's S3 API (e.g. http://localhost:9000 after kubectl port-forward svc/minio 9000 -n argo-events), to create the artifact bucket. Without it, the bucket step is skipped with a warning.</para>
+    /// <para type="description">Where this machine reaches the object store's S3 API, to create the artifact bucket. Default: a port-forward to the store's service through the API server.</para>
     /// </summary>
     [Parameter]
     public Uri? ObjectStoreEndpoint { get; set; }
@@ -113,14 +114,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
                 approved &= ShouldProcess($"{step.Kind}/{step.Name}{(step.Namespace is null ? string.Empty : $" (namespace {step.Namespace})")} on {client.Context ?? client.Server.ToString()}", $"Server-side apply ({step.Action})");
             }
 
-            if (options.ObjectStoreEndpoint is null)
-            {
-                WriteWarning("The artifact bucket was not created: pass -ObjectStoreEndpoint with an address of the object store's S3 API (e.g. after 'kubectl port-forward svc/minio 9000 -n argo-events').");
-            }
-            else
-            {
-                approved &= ShouldProcess($"s3://{options.ArtifactBucket} at {options.ObjectStoreEndpoint}", "Create bucket");
-            }
+            approved &= ShouldProcess($"s3://{options.ArtifactBucket} at {(object?)options.ObjectStoreEndpoint ?? $"service minio:9000 in {options.EventsNamespace} (port-forward)"}", "Create bucket");
 
             if (!approved)
             {
