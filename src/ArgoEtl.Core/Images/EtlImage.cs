@@ -24,6 +24,9 @@ public sealed class EtlImage
 
     public bool Pushed { get; init; }
 
+    /// <summary>Loaded into a local cluster (minikube) instead of pushed: there is no registry digest, manifests use the tag.</summary>
+    public bool Loaded { get; init; }
+
     public TimeSpan Duration { get; init; }
 
     /// <summary>artifact=reference, the form Export-EtlManifest -Image takes.</summary>

@@ -20,12 +20,15 @@ public sealed record BuildRequest(string Artifact, string Context, string? Docke
     public string Reference => $"{Registry}/{Repository}:{Tag}";
 }
 
-/// <summary>Builds an image and pushes it under its tag; the tag appears only once every layer is in the registry.</summary>
+/// <summary>Builds an image and pushes it under its tag (the tag appears only once every layer is in the registry), or writes it to an archive to load into a local cluster.</summary>
 public interface IImageBuilder
 {
     BuilderKind Kind { get; }
 
     Task BuildAndPushAsync(BuildRequest request, Action<string> log, CancellationToken cancellationToken);
+
+    /// <summary>Builds the image as <see cref="BuildRequest.Repository"/>:<see cref="BuildRequest.Tag"/> into a docker-archive tarball at <paramref name="archive"/>.</summary>
+    Task BuildToArchiveAsync(BuildRequest request, string archive, Action<string> log, CancellationToken cancellationToken);
 }
 
 /// <summary>The .NET SDK's daemonless container support: dotnet publish -t:PublishContainer, straight to the registry.</summary>
@@ -75,6 +78,30 @@ public sealed class DotNetBuilder : IImageBuilder
 
         return ToolProcess.RunAsync("dotnet", args, env, Path.GetDirectoryName(project), log, "dotnet publish -t:PublishContainer", request.Artifact, cancellationToken);
     }
+
+    public Task BuildToArchiveAsync(BuildRequest request, string archive, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string project = ProjectIn(request.Context) ?? throw new EtlException("DotNetProjectNotFound", EtlErrorKind.NotFound,
+            $"Artifact '{request.Artifact}': no single .csproj in {request.Context}.", "Point the artifact's context at the project folder or its .csproj.", request.Artifact);
+        var args = new List<string>
+        {
+            "publish", project, "-c", "Release", "-t:PublishContainer", "--nologo",
+            $"-p:ContainerArchiveOutputPath={archive}", $"-p:ContainerRepository={request.Repository}", $"-p:ContainerImageTag={request.Tag}",
+        };
+        if (request.BaseImage is not null)
+        {
+            args.Add($"-p:ContainerBaseImage={request.BaseImage}");
+        }
+
+        var env = new Dictionary<string, string>();
+        if (request.BaseImage is { } baseImage && RegistryClient.IsInsecure(baseImage.Split('/')[0]))
+        {
+            env["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = baseImage.Split('/')[0];
+        }
+
+        return ToolProcess.RunAsync("dotnet", args, env, Path.GetDirectoryName(project), log, "dotnet publish -t:PublishContainer (archive)", request.Artifact, cancellationToken);
+    }
 }
 
 /// <summary>Dockerfile contexts with docker (when an engine answers), buildah (vfs storage, chroot isolation: no daemon, no root-only setup) or podman.</summary>
@@ -98,15 +125,49 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
         return ToolProcess.Answers("podman", "--version") ? BuilderKind.Podman : null;
     }
 
-    public async Task BuildAndPushAsync(BuildRequest request, Action<string> log, CancellationToken cancellationToken)
+    public async Task BuildToArchiveAsync(BuildRequest request, string archive, Action<string> log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        string dockerfile = DockerfileOf(request);
+        string reference = $"{request.Repository}:{request.Tag}";
+        var buildArgs = request.BuildArgs.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => new[] { "--build-arg", $"{p.Key}={p.Value}" }).ToList();
+        switch (Kind)
+        {
+            case BuilderKind.Buildah:
+                string[] storage = Storage();
+                await ToolProcess.RunAsync("buildah", [.. storage, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", reference, .. buildArgs, request.Context], null, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
+                await ToolProcess.RunAsync("buildah", [.. storage, "push", reference, $"docker-archive:{archive}:{reference}"], null, null, log, "buildah push (archive)", request.Artifact, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                string tool = Kind == BuilderKind.Podman ? "podman" : "docker";
+                await ToolProcess.RunAsync(tool, ["build", "-f", dockerfile, "-t", reference, .. buildArgs, request.Context], null, null, log, $"{tool} build", request.Artifact, cancellationToken).ConfigureAwait(false);
+                await ToolProcess.RunAsync(tool, ["save", "-o", archive, reference], null, null, log, $"{tool} save", request.Artifact, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private string[] Storage()
+    {
+        string root = buildahRoot ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "argoetl", "buildah");
+        return ["--storage-driver", "vfs", "--root", Path.Combine(root, "root"), "--runroot", Path.Combine(root, "runroot")];
+    }
+
+    private static string DockerfileOf(BuildRequest request)
+    {
         string dockerfile = request.Dockerfile ?? Path.Combine(request.Context, "Dockerfile");
         if (!File.Exists(dockerfile))
         {
             throw new EtlException("DockerfileNotFound", EtlErrorKind.NotFound, $"Artifact '{request.Artifact}': {dockerfile} does not exist.",
                 "Add the Dockerfile, or set docker.dockerfile in skaffold.yaml to its path relative to the context.", request.Artifact);
         }
+
+        return dockerfile;
+    }
+
+    public async Task BuildAndPushAsync(BuildRequest request, Action<string> log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        string dockerfile = DockerfileOf(request);
 
         // A private auth file for this push: the login never goes on a command line or into the user's config.
         string authDir = Path.Combine(Path.GetTempPath(), "argoetl-auth-" + Guid.NewGuid().ToString("N"));
@@ -131,8 +192,7 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
             switch (Kind)
             {
                 case BuilderKind.Buildah:
-                    string root = buildahRoot ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "argoetl", "buildah");
-                    string[] storage = ["--storage-driver", "vfs", "--root", Path.Combine(root, "root"), "--runroot", Path.Combine(root, "runroot")];
+                    string[] storage = Storage();
                     await ToolProcess.RunAsync("buildah", [.. storage, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", request.Reference, .. buildArgs, request.Context],
                         null, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
                     await ToolProcess.RunAsync("buildah", [.. storage, "push", $"--tls-verify={(!insecure).ToString().ToLowerInvariant()}", "--authfile", authFile, request.Reference],

@@ -19,8 +19,11 @@ public enum TagPolicy
 /// <summary>Where images go and how they are made.</summary>
 public sealed record PublishOptions
 {
-    /// <summary>host[:port][/path]: Skaffold's default-repo; each artifact goes to &lt;registry&gt;/&lt;image name&gt;.</summary>
-    public required string Registry { get; init; }
+    /// <summary>host[:port][/path]: Skaffold's default-repo; each artifact goes to &lt;registry&gt;/&lt;image name&gt;. Null with <see cref="LoadInto"/>.</summary>
+    public string? Registry { get; init; }
+
+    /// <summary>No registry: load images into this local minikube cluster instead.</summary>
+    public Minikube? LoadInto { get; init; }
 
     public RegistryCredentials? Credentials { get; init; }
 
@@ -65,7 +68,12 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
             _ => BuildInputs.Digest(contextDir, dotNet, dotNet ? null : dockerfile, artifact.BuildArgs, builder.Kind.ToString(), dotNet ? options.BaseImage : null)[..16],
         };
 
-        var (host, repository) = Split(options.Registry, artifact.ImageName);
+        if (options.LoadInto is { } minikube)
+        {
+            return await LoadAsync(minikube, builder, artifact, context, dockerfile, tag, clock, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (host, repository) = Split(options.Registry ?? throw new InvalidOperationException("a registry or a cluster to load into is required"), artifact.ImageName);
         string? existing = await registry.DigestAsync(host, repository, tag, options.Credentials, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
@@ -79,6 +87,33 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
             ?? throw new EtlException("ImagePushMissing", EtlErrorKind.Connection, $"Artifact '{artifact.ImageName}': the builder finished but {request.Reference} is not in the registry.",
                 "Check the builder's output for a push to another registry.", artifact.ImageName);
         return new EtlImage { Artifact = artifact.ImageName, Repository = $"{host}/{repository}", Tag = tag, Digest = digest, Builder = builder.Kind.ToString(), Pushed = true, Duration = clock.Elapsed };
+    }
+
+    // A local cluster without a registry: build to an archive and load it; the tag is what manifests then use.
+    private async Task<EtlImage> LoadAsync(Minikube minikube, IImageBuilder builder, EtlArtifact artifact, string context, string? dockerfile, string tag,
+        System.Diagnostics.Stopwatch clock, Action<string> log, CancellationToken cancellationToken)
+    {
+        string repository = artifact.ImageName.ToLowerInvariant();
+        string reference = $"{repository}:{tag}";
+        if (await minikube.HasImageAsync(reference, cancellationToken).ConfigureAwait(false))
+        {
+            log($"{reference} is already in minikube: not rebuilt");
+            return new EtlImage { Artifact = artifact.ImageName, Repository = repository, Tag = tag, Builder = builder.Kind.ToString(), Cached = true, Duration = clock.Elapsed };
+        }
+
+        string archive = Path.Combine(Path.GetTempPath(), $"argoetl-{Guid.NewGuid():N}.tar");
+        try
+        {
+            var request = new BuildRequest(artifact.ImageName, context, dockerfile, artifact.BuildArgs, string.Empty, repository, tag, options.BaseImage, options.Credentials);
+            await builder.BuildToArchiveAsync(request, archive, log, cancellationToken).ConfigureAwait(false);
+            await minikube.LoadAsync(archive, artifact.ImageName, log, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(archive);
+        }
+
+        return new EtlImage { Artifact = artifact.ImageName, Repository = repository, Tag = tag, Builder = builder.Kind.ToString(), Loaded = true, Duration = clock.Elapsed };
     }
 
     /// <summary>host and repository path for an artifact under a registry given as host[:port][/path].</summary>

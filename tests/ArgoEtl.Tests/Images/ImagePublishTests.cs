@@ -199,6 +199,47 @@ public sealed class ImagePublishTests(ImageFixture images) : IClassFixture<Image
     }
 
     [Fact]
+    public async Task Without_a_registry_images_are_built_to_an_archive_and_loaded_into_minikube()
+    {
+        // minikube cannot run here: a stand-in on PATH keeps what 'image load' gets and lists the tags it found in it.
+        string bin = NewDir();
+        string state = Path.Combine(bin, "images");
+        File.WriteAllText(Path.Combine(bin, "minikube"), $$"""
+            #!/bin/sh
+            shift 2
+            case "$1 $2" in
+              "image ls") cat "{{state}}" 2>/dev/null || true ;;
+              "image load") cp "$3" "{{state}}.tar" && tar -xOf "$3" manifest.json | sed -n 's/.*"RepoTags":\["\([^"]*\)".*/\1/p' >> "{{state}}" ;;
+              *) exit 2 ;;
+            esac
+            """);
+        File.SetUnixFileMode(Path.Combine(bin, "minikube"), (UnixFileMode)Convert.ToInt32("755", 8));
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        Environment.SetEnvironmentVariable("PATH", bin + Path.PathSeparator + path);
+        try
+        {
+            var publisher = new ImagePublisher(new RegistryClient(), new PublishOptions { LoadInto = new Minikube("minikube"), BuildahRoot = images.BuildahRoot });
+            string project = DockerfileProject();
+
+            var loaded = await publisher.PublishAsync(Docker("Local-App"), project, _ => { }, default);
+
+            Assert.Equal((true, false, null), (loaded.Loaded, loaded.Pushed, loaded.Digest));
+            Assert.Equal($"local-app:{loaded.Tag}", loaded.FullyQualifiedName);
+            // buildah writes the name in its normalized form, the one Kubernetes resolves 'local-app:tag' to.
+            Assert.Equal(["docker.io/library/" + loaded.FullyQualifiedName], File.ReadAllLines(state));
+            Assert.False(File.Exists(Directory.GetFiles(Path.GetTempPath(), "argoetl-*.tar").FirstOrDefault(f => File.GetLastWriteTimeUtc(f) > DateTime.UtcNow.AddMinutes(-1)) ?? "none"));
+
+            var again = await publisher.PublishAsync(Docker("Local-App"), project, _ => { }, default);
+            Assert.True(again.Cached);
+            Assert.Single(File.ReadAllLines(state));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+
+    [Fact]
     public void Build_inputs_follow_dockerignore_with_exceptions_and_leave_out_dotnet_outputs()
     {
         string dir = NewDir();

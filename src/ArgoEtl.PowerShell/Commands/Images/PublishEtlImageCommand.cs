@@ -123,6 +123,13 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     public string? Tag { get; set; }
 
     /// <summary>
+    /// <para type="description">The kube context that decides, when neither -Registry nor -Ecr is given, whether images are loaded into minikube. Default: the kubeconfig's current context.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? KubeContext { get; set; }
+
+    /// <summary>
     /// <para type="description">Stop at the first artifact that fails instead of going on with the others.</para>
     /// </summary>
     [Parameter]
@@ -134,10 +141,14 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     {
         try
         {
+            // Without a registry, a minikube cluster gets the images loaded directly (as Skaffold does for local clusters).
+            Minikube? local = null;
             if (Registry is null && !Ecr)
             {
-                throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument, "Publish-EtlImage needs somewhere to push: -Registry host[:port][/path], or -Ecr.",
-                    "For a local cluster, run a registry (e.g. minikube addons enable registry) and pass -Registry localhost:5000.");
+                string? context = KubeContext ?? Core.Projects.ProjectContext.CurrentKubeContext();
+                local = Minikube.IsMinikubeContext(context) ? new Minikube(context!) : throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument,
+                    $"Publish-EtlImage needs somewhere to push: -Registry host[:port][/path] or -Ecr (the kube context '{context ?? "none"}' is not a minikube cluster to load images into).",
+                    "Pass -Registry (e.g. localhost:5000 with 'minikube addons enable registry'), -Ecr, or switch to the minikube context.");
             }
 
             var (profiles, warnings) = ResolveProfiles();
@@ -161,17 +172,19 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 return;
             }
 
-            var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", Ecr ? "Build and push to ECR" : $"Build and push to {Registry}")).ToList();
+            string destination = local is not null ? $"Build and load into minikube profile {local.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {Registry}";
+            var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", destination)).ToList();
             if (approved.Count == 0)
             {
                 return;
             }
 
-            var (registry, credentials) = Ecr ? LoginToEcr(approved.Select(a => a.Artifact.ImageName).ToList()) : (Registry!, Login(Registry!));
+            var (registry, credentials) = local is not null ? (null, null) : Ecr ? LoginToEcr(approved.Select(a => a.Artifact.ImageName).ToList()) : (Registry!, Login(Registry!));
             using var client = new RegistryClient();
             var publisher = new ImagePublisher(client, new PublishOptions
             {
                 Registry = registry,
+                LoadInto = local,
                 Credentials = credentials,
                 Builder = Builder,
                 BaseImage = BaseImage,

@@ -23,11 +23,11 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 public sealed class StartEtlDevCommand : ProfileCmdlet
 {
     /// <summary>
-    /// <para type="description">Where images are pushed: host[:port][/path].</para>
+    /// <para type="description">Where images are pushed: host[:port][/path]. Without it, on a minikube context, images are loaded into the cluster.</para>
     /// </summary>
-    [Parameter(Mandatory = true)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Registry { get; set; } = string.Empty;
+    public string? Registry { get; set; }
 
     /// <summary>
     /// <para type="description">The registry login. Default: the Docker config file's entry for the registry.</para>
@@ -83,12 +83,16 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
 
             var profile = profiles[0];
             using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
-            var credentials = Credential is null
+            var local = Registry is null
+                ? (Minikube.IsMinikubeContext(client.Context) ? new Minikube(client.Context!) : throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument,
+                    $"Start-EtlDev needs -Registry: the kube context '{client.Context}' is not a minikube cluster to load images into.", "Pass -Registry host[:port]."))
+                : null;
+            var credentials = Registry is null ? null : Credential is null
                 ? RegistryCredentials.FromDockerConfig(Registry.Split('/')[0])
                 : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
             var options = new DevOptions
             {
-                Publish = new PublishOptions { Registry = Registry, Credentials = credentials, BaseImage = BaseImage, Builder = Builder },
+                Publish = new PublishOptions { Registry = Registry, LoadInto = local, Credentials = credentials, BaseImage = BaseImage, Builder = Builder },
                 Cleanup = !NoCleanup,
             };
 
