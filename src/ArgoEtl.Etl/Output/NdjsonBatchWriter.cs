@@ -102,6 +102,9 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
                 case ColumnType.Int64:
                     Format(Unsafe.As<ValueColumnBuffer<long>>(column).Values[i]);
                     break;
+                case ColumnType.Double when column is JsonNumberColumnBuffer text:
+                    WriteRaw(text.ValueAt(i));
+                    break;
                 case ColumnType.Double:
                     WriteDouble(Unsafe.As<ValueColumnBuffer<double>>(column).Values[i]);
                     break;
@@ -140,6 +143,14 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
         _encoder.WriteStringValue(value);
         _encoder.Flush();
         Append(_escaped.WrittenSpan);
+    }
+
+    // Text that is already JSON (a number, or a quoted NaN/Infinity), all ASCII.
+    private void WriteRaw(ReadOnlySpan<char> json)
+    {
+        var span = Reserve(json.Length);
+        System.Text.Ascii.FromUtf16(json, span, out int n);
+        _length += n;
     }
 
     private void Format<T>(T value)

@@ -71,8 +71,9 @@ public static class CsvTransformer
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var free = new BlockingCollection<RowBatch>(2);
-        free.Add(new RowBatch(schema, batchRows), CancellationToken.None);
-        free.Add(new RowBatch(schema, batchRows), CancellationToken.None);
+        bool json = options.Format == OutputFormat.Json;
+        free.Add(new RowBatch(schema, batchRows, json), CancellationToken.None);
+        free.Add(new RowBatch(schema, batchRows, json), CancellationToken.None);
         using var full = new BlockingCollection<RowBatch>(2);
 
         // The writer thread: encode each full batch, hand the buffer back. A failure stops the parser through `stop`.
