@@ -181,10 +181,11 @@ internal class StringColumnBuffer : ColumnBuffer
 }
 
 /// <summary>
-/// A double column on its way to NDJSON, kept as the JSON text to write. A field already written the way
-/// System.Text.Json writes its value (up to 15 significant digits, no exponent, no trailing fraction zeros, at least
-/// 0.0001 in size) is kept as it is; any other valid number is parsed and formatted once, here. That skips a parse and
-/// a format per value for ordinary data, and the bytes written are the same either way.
+/// A numeric column on its way to NDJSON, kept as the JSON text to write. A field already written the way
+/// System.Text.Json writes its value is kept as it is: for doubles up to 15 significant digits, no exponent, no trailing
+/// fraction zeros, at least 0.0001 in size; for integers no sign but '-', no leading zero, and too few digits to
+/// overflow. Any other valid number is parsed and formatted once, here. That skips a parse and a format per value for
+/// ordinary data, and the bytes written are the same either way.
 /// </summary>
 internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int capacity) : StringColumnBuffer(definition, capacity)
 {
@@ -210,10 +211,27 @@ internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int ca
 
         EnsureRoom(Math.Max(raw.Length, 32) + 2);
         int start = CharCount;
-        if (IsCanonical(raw))
+        var type = Definition.Type;
+        if (type == ColumnType.Double ? IsCanonical(raw) : IsCanonicalInteger(raw, type == ColumnType.Int32 ? 9 : 18))
         {
             raw.CopyTo(Chars.AsSpan(start));
             Commit(start, raw.Length, row);
+            return true;
+        }
+
+        var target = Chars.AsSpan(start);
+        int length;
+        if (type != ColumnType.Double)
+        {
+            bool ok = type == ColumnType.Int32
+                ? ValueParser.TryParseInt32(raw, out int i32) && i32.TryFormat(target, out length, default, System.Globalization.CultureInfo.InvariantCulture)
+                : ValueParser.TryParseInt64(raw, out long i64) && i64.TryFormat(target, out length, default, System.Globalization.CultureInfo.InvariantCulture);
+            if (!ok)
+            {
+                return false;
+            }
+
+            Commit(start, CountFormatted(target), row);
             return true;
         }
 
@@ -222,8 +240,6 @@ internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int ca
             return false;
         }
 
-        var target = Chars.AsSpan(start);
-        int length;
         if (double.IsFinite(value))
         {
             value.TryFormat(target, out length, default, System.Globalization.CultureInfo.InvariantCulture);
@@ -238,6 +254,39 @@ internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int ca
 
         Commit(start, length, row);
         return true;
+    }
+
+    // -?(0|[1-9][0-9]*) with at most maxDigits digits (so it cannot overflow); "-0" is left to the parser.
+    internal static bool IsCanonicalInteger(ReadOnlySpan<char> s, int maxDigits)
+    {
+        int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        int digits = s.Length - i;
+        if (digits == 0 || digits > maxDigits || (s[i] == '0' && (digits > 1 || i == 1)))
+        {
+            return false;
+        }
+
+        foreach (char c in s[i..])
+        {
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // The formatter wrote digits and an optional '-' at the start of the span; count them.
+    private static int CountFormatted(ReadOnlySpan<char> target)
+    {
+        int n = 0;
+        while (n < target.Length && (char.IsAsciiDigit(target[n]) || (n == 0 && target[n] == '-')))
+        {
+            n++;
+        }
+
+        return n;
     }
 
     // -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])? with at most 15 significant digits and, below 1, at most three zeros after the point.

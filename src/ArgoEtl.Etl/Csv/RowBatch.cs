@@ -5,11 +5,11 @@ namespace ArgoEtl.Etl.Csv;
 /// <summary>A batch of parsed rows in columnar form: one row group for Parquet, one write for NDJSON.</summary>
 internal sealed class RowBatch
 {
-    /// <param name="doublesAsJsonText">Keep double columns as their JSON text (for NDJSON output): see <see cref="JsonNumberColumnBuffer"/>.</param>
-    public RowBatch(TableSchema schema, int capacity, bool doublesAsJsonText = false)
+    /// <param name="numbersAsJsonText">Keep numeric columns as their JSON text (for NDJSON output): see <see cref="JsonNumberColumnBuffer"/>.</param>
+    public RowBatch(TableSchema schema, int capacity, bool numbersAsJsonText = false)
     {
         Capacity = capacity;
-        Columns = schema.Columns.Select(c => doublesAsJsonText && c.Type == ColumnType.Double
+        Columns = schema.Columns.Select(c => numbersAsJsonText && c.Type is ColumnType.Double or ColumnType.Int32 or ColumnType.Int64
             ? new JsonNumberColumnBuffer(c, capacity)
             : ColumnBuffer.Create(c, capacity)).ToArray();
     }

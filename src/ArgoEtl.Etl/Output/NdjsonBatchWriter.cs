@@ -91,6 +91,12 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
             }
 
             int i = _cursors[c]++;
+            if (column is JsonNumberColumnBuffer number)
+            {
+                WriteRaw(number.ValueAt(i));
+                continue;
+            }
+
             switch (_types[c])
             {
                 case ColumnType.String:
@@ -101,9 +107,6 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
                     break;
                 case ColumnType.Int64:
                     Format(Unsafe.As<ValueColumnBuffer<long>>(column).Values[i]);
-                    break;
-                case ColumnType.Double when column is JsonNumberColumnBuffer text:
-                    WriteRaw(text.ValueAt(i));
                     break;
                 case ColumnType.Double:
                     WriteDouble(Unsafe.As<ValueColumnBuffer<double>>(column).Values[i]);
