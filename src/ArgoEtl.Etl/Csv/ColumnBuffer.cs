@@ -37,6 +37,24 @@ internal abstract class ColumnBuffer
     /// <summary>Appends the raw field as row <paramref name="row"/>; false when it does not parse as the column's type.</summary>
     public abstract bool TryAppend(ReadOnlySpan<char> raw, int row);
 
+    private char[] _unquoted = new char[64];
+
+    /// <summary>A quoted field's content with "" made ", in a scratch buffer reused for every value; other fields as they are.</summary>
+    protected ReadOnlySpan<char> Unquoted(ReadOnlySpan<char> raw)
+    {
+        if (!FieldText.IsQuoted(raw))
+        {
+            return raw;
+        }
+
+        if (_unquoted.Length < raw.Length)
+        {
+            _unquoted = new char[raw.Length];
+        }
+
+        return _unquoted.AsSpan(0, FieldText.Unescape(raw, _unquoted));
+    }
+
     public virtual void Clear() => ValueCount = 0;
 
     /// <summary>
@@ -58,8 +76,6 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
     where T : struct
 {
     private readonly SpanParser<T> _parse;
-    private char[] _unquoted = new char[64];
-
     public ValueColumnBuffer(ColumnDefinition definition, int capacity, SpanParser<T> parse)
         : base(definition, capacity)
     {
@@ -71,15 +87,7 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
 
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
-        if (FieldText.IsQuoted(raw))
-        {
-            if (_unquoted.Length < raw.Length)
-            {
-                _unquoted = new char[raw.Length];
-            }
-
-            raw = _unquoted.AsSpan(0, FieldText.Unescape(raw, _unquoted));
-        }
+        raw = Unquoted(raw);
 
         if (raw.IsEmpty)
         {
@@ -189,19 +197,9 @@ internal class StringColumnBuffer : ColumnBuffer
 /// </summary>
 internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int capacity) : StringColumnBuffer(definition, capacity)
 {
-    private char[] _unquoted = new char[64];
-
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
-        if (FieldText.IsQuoted(raw))
-        {
-            if (_unquoted.Length < raw.Length)
-            {
-                _unquoted = new char[raw.Length];
-            }
-
-            raw = _unquoted.AsSpan(0, FieldText.Unescape(raw, _unquoted));
-        }
+        raw = Unquoted(raw);
 
         if (raw.IsEmpty)
         {

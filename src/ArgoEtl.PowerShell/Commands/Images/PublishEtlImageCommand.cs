@@ -141,15 +141,8 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     {
         try
         {
-            // Without a registry, a minikube cluster gets the images loaded directly (as Skaffold does for local clusters).
-            Minikube? local = null;
-            if (Registry is null && !Ecr)
-            {
-                string? context = KubeContext ?? Core.Projects.ProjectContext.CurrentKubeContext();
-                local = Minikube.IsMinikubeContext(context) ? new Minikube(context!) : throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument,
-                    $"Publish-EtlImage needs somewhere to push: -Registry host[:port][/path] or -Ecr (the kube context '{context ?? "none"}' is not a minikube cluster to load images into).",
-                    "Pass -Registry (e.g. localhost:5000 with 'minikube addons enable registry'), -Ecr, or switch to the minikube context.");
-            }
+            // Without a registry (and without -Ecr), a minikube cluster gets the images loaded directly.
+            var destination = Ecr ? null : ImageDestination.Resolve(Registry, Login(), KubeContext ?? Core.Projects.ProjectContext.CurrentKubeContext(), "Publish-EtlImage");
 
             var (profiles, warnings) = ResolveProfiles();
             foreach (var warning in warnings)
@@ -172,20 +165,20 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 return;
             }
 
-            string destination = local is not null ? $"Build and load into minikube profile {local.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {Registry}";
-            var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", destination)).ToList();
+            string action = destination?.LoadInto is { } minikube ? $"Build and load into minikube profile {minikube.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {Registry}";
+            var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", action)).ToList();
             if (approved.Count == 0)
             {
                 return;
             }
 
-            var (registry, credentials) = local is not null ? (null, null) : Ecr ? LoginToEcr(approved.Select(a => a.Artifact.ImageName).ToList()) : (Registry!, Login(Registry!));
+            destination ??= LoginToEcr(approved.Select(a => a.Artifact.ImageName).ToList());
             using var client = new RegistryClient();
             var publisher = new ImagePublisher(client, new PublishOptions
             {
-                Registry = registry,
-                LoadInto = local,
-                Credentials = credentials,
+                Registry = destination.Registry,
+                LoadInto = destination.LoadInto,
+                Credentials = destination.Credentials,
                 Builder = Builder,
                 BaseImage = BaseImage,
                 TagPolicy = TagPolicy,
@@ -225,18 +218,10 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
         }
     }
 
-    private RegistryCredentials? Login(string registry)
-    {
-        if (Credential is not null)
-        {
-            return new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-        }
+    private RegistryCredentials? Login() =>
+        Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
 
-        string host = registry.Split('/')[0];
-        return RegistryCredentials.FromDockerConfig(host);
-    }
-
-    private (string Registry, RegistryCredentials Credentials) LoginToEcr(IReadOnlyList<string> repositories)
+    private ImageDestination LoginToEcr(IReadOnlyList<string> repositories)
     {
         using var aws = new AwsSession(new AwsConnection { Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl });
         return Run(async ct =>
@@ -256,7 +241,7 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 }
             }
 
-            return (login.Registry, login.Credentials);
+            return new ImageDestination(login.Registry, null, login.Credentials);
         });
     }
 }

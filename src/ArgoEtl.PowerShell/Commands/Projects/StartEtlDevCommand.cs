@@ -83,16 +83,11 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
 
             var profile = profiles[0];
             using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
-            var local = Registry is null
-                ? (Minikube.IsMinikubeContext(client.Context) ? new Minikube(client.Context!) : throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument,
-                    $"Start-EtlDev needs -Registry: the kube context '{client.Context}' is not a minikube cluster to load images into.", "Pass -Registry host[:port]."))
-                : null;
-            var credentials = Registry is null ? null : Credential is null
-                ? RegistryCredentials.FromDockerConfig(Registry.Split('/')[0])
-                : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+            var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+            var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
             var options = new DevOptions
             {
-                Publish = new PublishOptions { Registry = Registry, LoadInto = local, Credentials = credentials, BaseImage = BaseImage, Builder = Builder },
+                Publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder },
                 Cleanup = !NoCleanup,
             };
 
