@@ -1,10 +1,19 @@
 // `dotnet ArgoEtl.Testing.dll install`: install the test substrates up front (the test command runs this once).
-if (args is ["install"])
+// `dotnet ArgoEtl.Testing.dll requirements`: the programs the installer provides, one "program<TAB>package" a line.
+switch (args)
 {
-    ArgoEtl.Testing.Substrates.EnsureInstalled();
-    Console.WriteLine("test substrates installed");
-    return 0;
-}
+    case ["install"]:
+        ArgoEtl.Testing.Substrates.EnsureInstalled();
+        Console.WriteLine("test substrates installed");
+        return 0;
+    case ["requirements"]:
+        foreach (var r in ArgoEtl.Testing.Substrates.Requirements)
+        {
+            Console.WriteLine($"{r.Program}\t{r.Package}");
+        }
 
-Console.Error.WriteLine("usage: ArgoEtl.Testing install");
-return 2;
+        return 0;
+    default:
+        Console.Error.WriteLine("usage: ArgoEtl.Testing install | requirements");
+        return 2;
+}

@@ -42,10 +42,30 @@ public static class Substrates
 
     public static string S3rverDirectory => Path.Combine(RepoRoot, "tests", "s3rver");
 
+    /// <summary>
+    /// Every external program the tests start (directly, or through the module), with where it comes from. The
+    /// installer installs each Debian one that is missing, and tests/Pester/Installer.Tests.ps1 fails when a test starts a
+    /// program that is neither here nor on the short list of what every CI machine has, so a green run on a machine that
+    /// kept an earlier session's installs cannot hide a missing install step.
+    /// </summary>
+    public static IReadOnlyList<Requirement> Requirements { get; } =
+    [
+        new("vsftpd", "/usr/sbin/vsftpd", "vsftpd"),
+        new("docker-registry", "/usr/bin/docker-registry", "docker-registry"),
+        new("htpasswd", "/usr/bin/htpasswd", "apache2-utils"),
+        new("buildah", "/usr/bin/buildah", "buildah"),
+        // Container steps of the local target run a FROM-scratch image holding a static busybox.
+        new("busybox", "/bin/busybox", "busybox-static"),
+        // Debian's AWS CLI v2 (a pip-installed v1 elsewhere on PATH does not count).
+        new("aws", "/usr/bin/aws", "awscli"),
+        // Any kubectl on PATH will do (the machine image ships one); Debian's otherwise.
+        new("kubectl", null, "kubernetes-client"),
+    ];
+
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>
     public static void EnsureInstalled()
     {
-        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"), ("/usr/bin/buildah", "buildah"));
+        EnsureAptPackages([.. Requirements.Select(r => (r.Binary ?? r.Program, r.Package))]);
         EnsureS3rver();
     }
 
@@ -109,7 +129,7 @@ public static class Substrates
     {
         lock (InstallLock)
         {
-            var missing = needs.Where(n => !File.Exists(n.Binary)).Select(n => n.Package).ToList();
+            var missing = needs.Where(n => !(Path.IsPathRooted(n.Binary) ? File.Exists(n.Binary) : OnPath(n.Binary))).Select(n => n.Package).Distinct().ToList();
             if (missing.Count == 0)
             {
                 return;
@@ -123,14 +143,19 @@ public static class Substrates
 
             if (!_aptUpdated)
             {
-                Run("apt-get", "update -qq", "apt-get update");
+                Run("apt-get", "-o DPkg::Lock::Timeout=300 update -qq", "apt-get update");
                 _aptUpdated = true;
             }
 
-            Run("apt-get", $"install -y -qq --no-install-recommends {string.Join(' ', missing)}", "apt-get install " + string.Join(' ', missing),
+            // Another installer (a parallel test run, unattended upgrades) may hold the dpkg lock for a while: wait for it.
+            Run("apt-get", $"-o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends {string.Join(' ', missing)}", "apt-get install " + string.Join(' ', missing),
                 ("DEBIAN_FRONTEND", "noninteractive"));
         }
     }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => File.Exists(Path.Combine(dir, program)));
 
     private static void Run(string file, string arguments, string what, params (string Name, string Value)[] environment)
     {

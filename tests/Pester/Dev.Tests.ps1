@@ -40,10 +40,15 @@ spec:
       - name: app
         image: app
 '@
-    $env:XDG_DATA_HOME = Join-Path $registry.WorkDirectory 'data'   # buildah's storage for this test
+    # A data folder that does not exist yet: .NET then reports no LocalApplicationData at all, which once put buildah's
+    # storage relative to the current directory (the repository root). The module must create it instead.
+    $dataHome = Join-Path $registry.WorkDirectory 'data'
+    $env:XDG_DATA_HOME = $dataHome
+    $env:ARGOETL_DATA_HOME = $null
 }
 
 AfterAll {
+    $env:XDG_DATA_HOME = $null
     if ($kube) { $kube.Dispose() }
     if ($registry) { $registry.Dispose() }
 }
@@ -68,5 +73,7 @@ Describe 'Start-EtlDev' {
         }
 
         kc get deployment app -n default -o name 2>$null | Should -BeNullOrEmpty
+        Test-Path (Join-Path $dataHome 'argoetl/buildah/containers.conf') | Should -BeTrue
+        Test-Path (Join-Path (Get-Location) 'argoetl') | Should -BeFalse
     }
 }

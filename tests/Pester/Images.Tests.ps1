@@ -12,12 +12,17 @@ BeforeAll {
     Set-Content (Join-Path $ctx 'Containerfile') "FROM scratch`nCOPY os-release /etc/os-release`n"
     Set-Content (Join-Path $ctx 'os-release') "ID=argoetl-test`n"
     $base = "$($registry.Host)/base:1"
-    $buildah = @('--storage-driver', 'vfs', '--root', "$storage/root", '--runroot', "$storage/runroot")
+    # The settings the module runs buildah with (vfs storage, its own containers.conf), so this base image lands where the module looks.
+    $settings = [ArgoEtl.Core.Images.BuildahStorage]::new($storage)
+    $env:CONTAINERS_CONF = $settings.Environment['CONTAINERS_CONF']
+    $buildah = @($settings.Arguments)
     buildah @buildah bud --isolation chroot -f "$ctx/Containerfile" -t $base $ctx 2>&1 | Out-Null
     buildah @buildah push --tls-verify=false $base 2>&1 | Out-Null
 }
 
 AfterAll {
+    $env:ARGOETL_DATA_HOME = $null
+    $env:CONTAINERS_CONF = $null
     if ($registry) { $registry.Dispose() }
 }
 
@@ -77,7 +82,7 @@ Describe 'Publish-EtlImage' {
         Set-Content "$project/good/Dockerfile" "FROM scratch`nCOPY a.txt /a.txt`n"
         Set-Content "$project/good/a.txt" 'a'
         Set-Content "$project/skaffold.yaml" "apiVersion: skaffold/v4beta13`nkind: Config`nbuild:`n  artifacts:`n  - image: bad`n    context: bad`n  - image: good`n    context: good`n"
-        $env:XDG_DATA_HOME = $storage   # buildah's storage for this test's images
+        $env:ARGOETL_DATA_HOME = $storage   # buildah's storage for this test's images (ArgoEtl's own setting)
 
         $err = $null
         $images = Publish-EtlImage -Path $project -Registry $registry.Host -ErrorVariable err -ErrorAction SilentlyContinue

@@ -107,6 +107,8 @@ public sealed class DotNetBuilder : IImageBuilder
 /// <summary>Dockerfile contexts with docker (when an engine answers), buildah (vfs storage, chroot isolation: no daemon, no root-only setup) or podman.</summary>
 public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = null) : IImageBuilder
 {
+    private readonly Lazy<BuildahStorage> _buildah = new(() => new BuildahStorage(buildahRoot));
+
     public BuilderKind Kind { get; } = kind;
 
     /// <summary>docker when its engine answers, else buildah, else podman; null when none can build here.</summary>
@@ -134,9 +136,9 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
         switch (Kind)
         {
             case BuilderKind.Buildah:
-                string[] storage = Storage();
-                await ToolProcess.RunAsync("buildah", [.. storage, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", reference, .. buildArgs, request.Context], null, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
-                await ToolProcess.RunAsync("buildah", [.. storage, "push", reference, $"docker-archive:{archive}:{reference}"], null, null, log, "buildah push (archive)", request.Artifact, cancellationToken).ConfigureAwait(false);
+                var buildah = _buildah.Value;
+                await ToolProcess.RunAsync("buildah", [.. buildah.Arguments, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", reference, .. buildArgs, request.Context], buildah.Environment, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
+                await ToolProcess.RunAsync("buildah", [.. buildah.Arguments, "push", reference, $"docker-archive:{archive}:{reference}"], buildah.Environment, null, log, "buildah push (archive)", request.Artifact, cancellationToken).ConfigureAwait(false);
                 break;
             default:
                 string tool = Kind == BuilderKind.Podman ? "podman" : "docker";
@@ -146,11 +148,6 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
         }
     }
 
-    private string[] Storage()
-    {
-        string root = buildahRoot ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "argoetl", "buildah");
-        return ["--storage-driver", "vfs", "--root", Path.Combine(root, "root"), "--runroot", Path.Combine(root, "runroot")];
-    }
 
     private static string DockerfileOf(BuildRequest request)
     {
@@ -192,11 +189,11 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
             switch (Kind)
             {
                 case BuilderKind.Buildah:
-                    string[] storage = Storage();
-                    await ToolProcess.RunAsync("buildah", [.. storage, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", request.Reference, .. buildArgs, request.Context],
-                        null, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
-                    await ToolProcess.RunAsync("buildah", [.. storage, "push", $"--tls-verify={(!insecure).ToString().ToLowerInvariant()}", "--authfile", authFile, request.Reference],
-                        null, null, log, "buildah push", request.Artifact, cancellationToken).ConfigureAwait(false);
+                    var buildah = _buildah.Value;
+                    await ToolProcess.RunAsync("buildah", [.. buildah.Arguments, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", request.Reference, .. buildArgs, request.Context],
+                        buildah.Environment, null, log, "buildah bud", request.Artifact, cancellationToken).ConfigureAwait(false);
+                    await ToolProcess.RunAsync("buildah", [.. buildah.Arguments, "push", $"--tls-verify={(!insecure).ToString().ToLowerInvariant()}", "--authfile", authFile, request.Reference],
+                        buildah.Environment, null, log, "buildah push", request.Artifact, cancellationToken).ConfigureAwait(false);
                     break;
                 case BuilderKind.Podman:
                     await ToolProcess.RunAsync("podman", ["build", "-f", dockerfile, "-t", request.Reference, .. buildArgs, request.Context], null, null, log, "podman build", request.Artifact, cancellationToken).ConfigureAwait(false);

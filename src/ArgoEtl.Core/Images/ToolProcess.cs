@@ -70,6 +70,13 @@ internal static class ToolProcess
                     last = string.Join("\n", tail);
                 }
 
+                if (BuildahStorage.MissingHelper(last) is { } missing)
+                {
+                    throw new EtlException("ContainerHelperMissing", EtlErrorKind.NotInstalled,
+                        $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}): the helper program '{missing.Helper}' is not installed.",
+                        $"Install the Debian package: apt-get install -y {missing.Package}", artifact);
+                }
+
                 throw new EtlException("ImageBuildFailed", EtlErrorKind.InvalidData, $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}):\n{last}",
                     "Fix what the tool reports above; run it by hand with the same arguments to see all of its output.", artifact);
             }

@@ -35,10 +35,17 @@ public sealed class ImageFixture : IDisposable
 
     public void Buildah(params string[] args)
     {
+        // The module's own buildah settings, so what this fixture stores is where the builders look.
+        var settings = new ArgoEtl.Core.Images.BuildahStorage(BuildahRoot);
         var start = new ProcessStartInfo("buildah") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "--storage-driver", "vfs", "--root", Path.Combine(BuildahRoot, "root"), "--runroot", Path.Combine(BuildahRoot, "runroot") }.Concat(args))
+        foreach (var a in settings.Arguments.Concat(args))
         {
             start.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in settings.Environment)
+        {
+            start.Environment[name] = value;
         }
 
         using var p = Process.Start(start)!;
