@@ -63,6 +63,9 @@ internal sealed class TestBench : IProgress<DevEvent>
         }
     }
 
+    /// <summary>The loop waits for the next change: its last cycle is over.</summary>
+    public bool IsWaiting => _waiting;
+
     public IReadOnlyList<string> Errors => [.. Events.Where(e => e.Phase == "error").Select(e => e.Message)];
 
     /// <summary>The phases with this bench's fakes, and <paramref name="changes"/> as the change feed.</summary>
