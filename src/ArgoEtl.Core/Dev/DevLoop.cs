@@ -145,6 +145,13 @@ public sealed class DevLoop
             cancellationToken.ThrowIfCancellationRequested();
             _progress.Report(new DevEvent("error", $"{phase} failed: {ex.Message}", ex));
         }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not our Ctrl+C: a client that timed out. The phase failed; the loop goes on.
+            var failure = new EtlException("DevPhaseTimedOut", EtlErrorKind.Connection, $"{phase} failed: it timed out ({ex.Message}).",
+                "Check that the registry or cluster answers; the next change tries again.", _profile.Name, ex);
+            _progress.Report(new DevEvent("error", failure.Message, failure));
+        }
     }
 
     private async Task<bool> ReloadAsync(CancellationToken cancellationToken)
@@ -224,32 +231,56 @@ public sealed class DevLoop
         _running.Clear();
     }
 
+    // Each step runs even when the one before it threw: forwards stopped, then deployers cleaned up, then the cleanup hooks.
     private async Task EndAsync()
     {
-        await StopRunningAsync().ConfigureAwait(false);
+        try
+        {
+            await StopRunningAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            try
+            {
+                await CleanUpDeployersAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await RunCleanupHooksAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CleanUpDeployersAsync()
+    {
         foreach (var deployer in Enumerable.Reverse(_deployers))
         {
-            if (_options.Cleanup)
+            try
             {
-                try
+                if (_options.Cleanup)
                 {
                     foreach (var removed in await deployer.CleanupAsync(_progress, CancellationToken.None).ConfigureAwait(false))
                     {
                         _progress.Report(new DevEvent("cleanup", removed.ToString(), removed));
                     }
                 }
-                catch (EtlException ex)
+            }
+            catch (EtlException ex)
+            {
+                _progress.Report(new DevEvent("error", $"Cleanup could not delete everything: {ex.Message}", ex));
+            }
+            finally
+            {
+                if (deployer is IAsyncDisposable disposable)
                 {
-                    _progress.Report(new DevEvent("error", $"Cleanup could not delete everything: {ex.Message}", ex));
+                    await disposable.DisposeAsync().ConfigureAwait(false);
                 }
             }
-
-            if (deployer is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
         }
+    }
 
+    private async Task RunCleanupHooksAsync()
+    {
         try
         {
             await _phases.Hooks.RunAsync(HookPhase.Cleanup, _profile, _progress, CancellationToken.None).ConfigureAwait(false);

@@ -201,6 +201,33 @@ public sealed class DevLoopTests
     }
 
     [Fact]
+    public async Task A_client_timeout_is_a_failed_phase_not_the_end_of_the_loop()
+    {
+        var bench = new TestBench().TimeOut(1, "deploy");
+        var session = await StartAsync(bench, TestBench.Profile(Dir, "app"));
+        await session.ChangeAsync(new ChangeSet { Rebuild = Set("app") });
+        Assert.False(session.Running.IsCompleted);
+        var error = Assert.Single(bench.Events, e => e.Phase == "error");
+        Assert.Equal("DevPhaseTimedOut", Assert.IsType<EtlException>(error.Item).Code);
+        Assert.StartsWith("deploy failed: it timed out", error.Message, StringComparison.Ordinal);
+
+        await session.ChangeAsync(new ChangeSet { Redeploy = true });
+        await session.StopAsync();
+        Assert.Equal(["bench.test/app:2"], bench.Cycles[2].Deployed);
+    }
+
+    [Fact]
+    public async Task A_failing_cleanup_is_reported_and_the_cleanup_hooks_still_run()
+    {
+        var bench = new TestBench().Fail(0, "cleanup");
+        var session = await StartAsync(bench, TestBench.Profile(Dir, "app"));
+        await session.StopAsync();
+
+        Assert.Equal(["forward stop", "cleanup", "hook cleanup ((base))"], bench.Log.TakeLast(3));
+        Assert.Contains(bench.Errors, e => e.StartsWith("Cleanup could not delete everything: cleanup  fails", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Cancel_mid_build_stops_promptly_and_runs_cleanup_once_with_the_hooks_in_order()
     {
         var bench = new TestBench().BlockBuild(1, "worker");

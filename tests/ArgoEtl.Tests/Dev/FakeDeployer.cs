@@ -53,15 +53,16 @@ internal sealed class FakeDeployer(TestBench bench, EtlProfile profile) : IDeplo
         return [.. objects.Select(o => new AppliedObject { Kind = o.Manifest.Kind, Name = o.Manifest.Name, Action = "configured", Component = "dev" })];
     }
 
-    public Task<IReadOnlyList<AppliedObject>> CleanupAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AppliedObject>> CleanupAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         Cleanups++;
         bench.Record(_ => { }, "cleanup");
+        await bench.CheckAsync("cleanup", string.Empty, cancellationToken);
         lock (_live)
         {
             var removed = _live.Keys.Select(k => new AppliedObject { Kind = k.Split('/')[0], Name = k.Split('/')[1], Action = "deleted" }).ToList();
             _live.Clear();
-            return Task.FromResult<IReadOnlyList<AppliedObject>>(removed);
+            return removed;
         }
     }
 

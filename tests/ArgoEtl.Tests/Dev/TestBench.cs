@@ -17,6 +17,7 @@ internal sealed class TestBench : IProgress<DevEvent>
     private readonly List<string> _log = [];
     private readonly HashSet<(int Cycle, string Phase, string What)> _failures = [];
     private readonly HashSet<(int Cycle, string Artifact)> _blocks = [];
+    private readonly HashSet<(int Cycle, string Phase, string What)> _timeouts = [];
     private volatile bool _waiting;
 
     public TestBench()
@@ -91,6 +92,13 @@ internal sealed class TestBench : IProgress<DevEvent>
         return this;
     }
 
+    /// <summary>Makes <paramref name="phase"/> time out in cycle <paramref name="cycle"/> as an HTTP client does (a cancellation that is not the loop's).</summary>
+    public TestBench TimeOut(int cycle, string phase, string what = "")
+    {
+        _timeouts.Add((cycle, phase, what));
+        return this;
+    }
+
     /// <summary>Makes the build of <paramref name="artifact"/> in cycle <paramref name="cycle"/> wait until the loop is canceled.</summary>
     public TestBench BlockBuild(int cycle, string artifact)
     {
@@ -160,6 +168,11 @@ internal sealed class TestBench : IProgress<DevEvent>
             Record(_ => { }, $"build {what} started");
             BlockedBuildStarted.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+
+        if (_timeouts.Contains((cycle, phase, what)))
+        {
+            throw new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout of 100 seconds elapsing.");
         }
 
         if (_failures.Contains((cycle, phase, what)))
