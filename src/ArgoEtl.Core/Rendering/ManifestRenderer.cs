@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using ArgoEtl.Core.Projects;
 using YamlDotNet.RepresentationModel;
 
@@ -26,7 +27,11 @@ public sealed class ManifestRenderer
     /// <summary>Folders to look for helm in (PATH syntax); null means the PATH environment variable.</summary>
     public string? HelmSearchPath { get; init; }
 
-    public IReadOnlyList<RenderedManifest> Render(EtlProfile profile, CancellationToken cancellationToken)
+    public IReadOnlyList<RenderedManifest> Render(EtlProfile profile, CancellationToken cancellationToken) =>
+        [.. RenderObjects(profile, cancellationToken).Select(o => o.Manifest)];
+
+    /// <summary>The same render, each manifest with its object as JSON and the lines of its nodes, for deployers.</summary>
+    public IReadOnlyList<RenderedObject> RenderObjects(EtlProfile profile, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(profile);
         foreach (string given in _images.Keys.Where(k => profile.Artifacts.All(a => a.ImageName != k)))
@@ -40,7 +45,7 @@ public sealed class ManifestRenderer
         }
 
         var rewriter = new ImageRewriter(_images, profile.ResourceSelectors.Select(s => (s.GroupKind, s.ImagePaths)));
-        var rendered = new List<RenderedManifest>();
+        var rendered = new List<RenderedObject>();
         foreach (string pattern in profile.RawYaml)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -60,7 +65,7 @@ public sealed class ManifestRenderer
             {
                 foreach (var doc in YamlFile.Load(file))
                 {
-                    rendered.Add(ToManifest(doc, rewriter, profile, $"{Path.GetRelativePath(profile.ProjectDirectory, file).Replace('\\', '/')}:{doc.Line}"));
+                    rendered.Add(ToManifest(doc, rewriter, profile, Path.GetRelativePath(profile.ProjectDirectory, file).Replace('\\', '/')));
                 }
             }
         }
@@ -70,7 +75,7 @@ public sealed class ManifestRenderer
             string output = RunHelm(profile, release, cancellationToken);
             foreach (var doc in YamlFile.Parse(output, $"helm release {release.Name}"))
             {
-                rendered.Add(ToManifest(doc, rewriter, profile, $"helm:{release.Name}:{doc.Line}"));
+                rendered.Add(ToManifest(doc, rewriter, profile, $"helm:{release.Name}"));
             }
         }
 
@@ -81,8 +86,9 @@ public sealed class ManifestRenderer
     public static string Join(IEnumerable<RenderedManifest> manifests) =>
         string.Join("---\n", manifests.Select(m => m.Yaml));
 
-    private static RenderedManifest ToManifest(YamlDocumentAt doc, ImageRewriter rewriter, EtlProfile profile, string source)
+    private static RenderedObject ToManifest(YamlDocumentAt doc, ImageRewriter rewriter, EtlProfile profile, string file)
     {
+        string source = $"{file}:{doc.Line}";
         if (doc.Root is not YamlMappingNode obj || ImageRewriter.Text(obj, "kind") is not { } kind || ImageRewriter.Text(obj, "apiVersion") is not { } apiVersion)
         {
             throw new EtlException("ManifestNotAnObject", EtlErrorKind.InvalidData, $"{source}: the document is not a Kubernetes object (it needs apiVersion and kind).",
@@ -92,7 +98,7 @@ public sealed class ManifestRenderer
         rewriter.Rewrite(obj);
         string? name = ImageRewriter.Walk(obj, ["metadata", "name"]) is YamlScalarNode n ? n.Value : null;
         string? generateName = ImageRewriter.Walk(obj, ["metadata", "generateName"]) is YamlScalarNode g ? g.Value : null;
-        return new RenderedManifest
+        var manifest = new RenderedManifest
         {
             ApiVersion = apiVersion,
             Kind = kind,
@@ -102,6 +108,9 @@ public sealed class ManifestRenderer
             Profile = profile.Name,
             Yaml = Serialize(obj),
         };
+        var lines = new Dictionary<string, int>(StringComparer.Ordinal);
+        var json = (JsonObject)YamlFile.ToJson(obj, lines)!;
+        return new RenderedObject(manifest, json, file, doc.Line, lines);
     }
 
     /// <summary>Block-style YAML with the input's key order and scalar styles, LF line ends, no document markers.</summary>

@@ -1,12 +1,13 @@
 using ArgoEtl.Core.Dev;
 using ArgoEtl.Core.Images;
 using ArgoEtl.Core.Projects;
+using ArgoEtl.Core.Targets.Kubernetes;
 using ArgoEtl.Tests.Images;
 using ArgoEtl.Tests.Kubernetes;
 
 namespace ArgoEtl.Tests.Dev;
 
-/// <summary>The dev loop against the test API server and a real registry: deploy, redeploy on edits, clean up on cancel.</summary>
+/// <summary>The dev loop with its real phases (buildah, a registry, the test API server): deploy, redeploy on edits, clean up on cancel.</summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFixture>
 {
@@ -112,9 +113,17 @@ public sealed class DevSessionTests(ImageFixture images) : IClassFixture<ImageFi
 
         var profile = SkaffoldProject.Load(files.Directory, new ProjectContext("dev", "none", new Dictionary<string, string>())).Profiles[0];
         var events = new System.Collections.Concurrent.ConcurrentQueue<DevEvent>();
-        var options = new DevOptions { Publish = new PublishOptions { Registry = images.Registry.Host, BuildahRoot = images.BuildahRoot }, Debounce = TimeSpan.FromMilliseconds(200) };
+        using var changes = new FileSystemChangeFeed(TimeSpan.FromMilliseconds(200));
+        var phases = new DevPhases
+        {
+            Builder = new PublishingArtifactBuilder(new PublishOptions { Registry = images.Registry.Host, BuildahRoot = images.BuildahRoot }),
+            Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+            Deployer = p => new KubernetesDeployer(kit.Client, p),
+            Hooks = new HostHookRunner(),
+            Changes = changes,
+        };
         using var cancel = new CancellationTokenSource();
-        var session = new DevSession(kit.Client, profile, options, new Progress(events));
+        var session = new DevLoop(profile, phases, new DevOptions(), new Progress(events));
         var running = session.RunAsync(cancel.Token);
 
         // The app's pod port 5000 (the service's 'http' target) is the registry here, so the forward can be checked over HTTP.

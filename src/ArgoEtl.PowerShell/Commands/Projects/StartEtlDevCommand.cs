@@ -2,17 +2,21 @@ using System.Management.Automation;
 using ArgoEtl.Core.Dev;
 using ArgoEtl.Core.Images;
 using ArgoEtl.Core.Kubernetes;
+using ArgoEtl.Core.Projects;
+using ArgoEtl.Core.Targets.Kubernetes;
 using ArgoEtl.PowerShell.Infrastructure;
 
 namespace ArgoEtl.PowerShell.Commands.Projects;
 
 /// <summary>
 /// <para type="synopsis">Runs a pipeline in development mode, like 'skaffold dev': build, deploy, watch, redeploy; Ctrl+C deletes what it deployed.</para>
-/// <para type="description">For the profile (piped, or -Path/-Name): runs the before-deploy hooks, builds and pushes the artifacts (as Publish-EtlImage),
-/// renders the manifests with those images (as Export-EtlManifest), applies them with server-side apply, and runs the after-deploy hooks. Then it watches
-/// the project and the artifacts' contexts and, when files change, rebuilds what changed and applies again; a broken edit is reported and the session
-/// waits for the fix. When the session ends — Ctrl+C included — it deletes every object it applied (they carry its project label, so nothing else is
-/// touched) and runs the 'cleanup' hooks, the phase Skaffold lacks, where e.g. Remove-EtlS3Notification belongs. -NoCleanup leaves the deployment running.</para>
+/// <para type="description">For the profile (piped, or -Path/-Name): builds and pushes the artifacts (as Publish-EtlImage), renders the manifests with
+/// those images (as Export-EtlManifest), runs the before-deploy hooks, applies the manifests with server-side apply, runs the after-deploy hooks, and starts
+/// the profile's port-forwards. Then it watches the project and the artifacts' contexts: a source change rebuilds only that artifact and deploys again, a
+/// manifest change deploys again without a build, and a skaffold.yaml change reloads the profile first (deploy hooks run around every deploy, as in
+/// Skaffold); a broken edit is reported and the session waits for the fix. When the session ends — Ctrl+C included — it deletes every object it applied
+/// (they carry its project label, so nothing else is touched) and runs the 'cleanup' hooks, the phase Skaffold lacks, where e.g.
+/// Remove-EtlS3Notification belongs. -NoCleanup leaves the deployment running.</para>
 /// </summary>
 /// <example>
 /// <code>Get-EtlProfile ./examples/minio-json -Name local | Start-EtlDev -Registry localhost:5000</code>
@@ -85,18 +89,24 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
             var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
             var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
-            var options = new DevOptions
+            var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder };
+            using var changes = new FileSystemChangeFeed();
+            var phases = new DevPhases
             {
-                Publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder },
-                Cleanup = !NoCleanup,
+                Builder = new PublishingArtifactBuilder(publish),
+                Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+                Deployer = DeployerFactory(client),
+                Hooks = new HostHookRunner(),
+                Changes = changes,
+                ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
             };
 
-            // Runs until Ctrl+C (or the pipeline is stopped); the session cleans up before the stop completes.
+            // Runs until Ctrl+C (or the pipeline is stopped); the loop cleans up before the stop completes.
             RunWithProgress<bool, DevEvent>(async (progress, ct) =>
             {
                 try
                 {
-                    await new DevSession(client, profile, options, progress).RunAsync(ct).ConfigureAwait(false);
+                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup }, progress).RunAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -111,6 +121,9 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             WriteError(ErrorRecords.From(ex));
         }
     }
+
+    // The target seam: -Target (Kubernetes or Local) picks the deployer factory here; only Kubernetes exists today.
+    private static Func<EtlProfile, IDeployer> DeployerFactory(KubeClient client) => profile => new KubernetesDeployer(client, profile);
 
     private void Report(DevEvent e)
     {
