@@ -1,4 +1,7 @@
 using System.Xml.Linq;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ArgoEtl.Core.Dev;
 using ArgoEtl.Core.Images;
 using ArgoEtl.Core.Projects;
 
@@ -10,9 +13,38 @@ namespace ArgoEtl.Core.Targets.Local.Build;
 /// into ArgoEtl's storage and its steps run in a container. Outputs are keyed by the build inputs' digest, so an
 /// unchanged artifact is not built again, across sessions too.
 /// </summary>
-public sealed class LocalArtifactBuilder(string stateDirectory, BuildahStorage? buildah = null)
+public sealed class LocalArtifactBuilder(string stateDirectory, BuildahStorage? buildah = null) : IArtifactBuilder
 {
     private readonly BuildahStorage _buildah = buildah ?? new BuildahStorage();
+    private readonly ConcurrentDictionary<string, LocalImage> _built = new(StringComparer.Ordinal);
+
+    /// <summary>What was built, by the reference the manifests now carry: the step runners' image table.</summary>
+    public IReadOnlyDictionary<string, LocalImage> Built => _built;
+
+    public IReadOnlyList<string> Dependencies(EtlProfile profile, EtlArtifact artifact)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(artifact);
+        return [Path.GetFullPath(Path.Combine(profile.ProjectDirectory, artifact.Context))];
+    }
+
+    async Task<EtlImage> IArtifactBuilder.BuildAsync(EtlProfile profile, EtlArtifact artifact, IProgress<DevEvent> progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(progress);
+        var watch = Stopwatch.StartNew();
+        var image = await BuildAsync(artifact, profile.ProjectDirectory, line => progress.Report(new DevEvent("build", line)), cancellationToken).ConfigureAwait(false);
+        int colon = image.Reference.LastIndexOf(':');
+        return new EtlImage
+        {
+            Artifact = image.ImageName,
+            Repository = image.Reference[..colon],
+            Tag = image.Reference[(colon + 1)..],
+            Builder = image.HostCommand is null ? "Buildah" : "LocalDotNet",
+            Cached = image.Cached,
+            Duration = watch.Elapsed,
+        };
+    }
 
     public async Task<LocalImage> BuildAsync(EtlArtifact artifact, string projectDirectory, Action<string> log, CancellationToken cancellationToken)
     {
@@ -33,14 +65,14 @@ public sealed class LocalArtifactBuilder(string stateDirectory, BuildahStorage? 
         string reference = $"localhost/argoetl-local/{artifact.ImageName.Replace('/', '-')}:{digest[..16]}";
         if (await ImageExistsAsync(reference, cancellationToken).ConfigureAwait(false))
         {
-            return new LocalImage(artifact.ImageName, reference, null, reference, Cached: true);
+            return Remember(new LocalImage(artifact.ImageName, reference, null, reference, Cached: true));
         }
 
         string dockerfile = Path.Combine(context, artifact.Dockerfile ?? "Dockerfile");
         var buildArgs = artifact.BuildArgs.OrderBy(p => p.Key, StringComparer.Ordinal).SelectMany(p => new[] { "--build-arg", $"{p.Key}={p.Value}" });
         await ToolProcess.RunAsync("buildah", [.. _buildah.Arguments, "bud", "--isolation", "chroot", "-f", dockerfile, "-t", reference, .. buildArgs, context],
             _buildah.Environment, null, log, "buildah bud", artifact.ImageName, cancellationToken).ConfigureAwait(false);
-        return new LocalImage(artifact.ImageName, reference, null, reference, Cached: false);
+        return Remember(new LocalImage(artifact.ImageName, reference, null, reference, Cached: false));
     }
 
     private async Task<LocalImage> PublishAsync(EtlArtifact artifact, string project, Action<string> log, CancellationToken cancellationToken)
@@ -69,7 +101,13 @@ public sealed class LocalArtifactBuilder(string stateDirectory, BuildahStorage? 
             Directory.Move(temp, output);
         }
 
-        return new LocalImage(artifact.ImageName, $"{artifact.ImageName}:{digest[..16]}", ["dotnet", entry], null, cached);
+        return Remember(new LocalImage(artifact.ImageName, $"{artifact.ImageName}:{digest[..16]}", ["dotnet", entry], null, cached));
+    }
+
+    private LocalImage Remember(LocalImage image)
+    {
+        _built[image.Reference] = image;
+        return image;
     }
 
     private async Task<bool> ImageExistsAsync(string reference, CancellationToken cancellationToken)
