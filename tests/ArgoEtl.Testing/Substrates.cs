@@ -45,8 +45,18 @@ public static class Substrates
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>
     public static void EnsureInstalled()
     {
-        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"), ("/usr/bin/buildah", "buildah"));
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"), ("/usr/bin/docker-registry", "docker-registry"), ("/usr/bin/htpasswd", "apache2-utils"), ("/usr/bin/buildah", "buildah"), ("/usr/bin/aws", "awscli"));
         EnsureS3rver();
+    }
+
+    /// <summary>
+    /// The Debian AWS CLI v2 (package awscli), installed when missing. Its full path, because another `aws` (a pip v1)
+    /// may come first on PATH.
+    /// </summary>
+    public static string AwsCli()
+    {
+        EnsureAptPackages(("/usr/bin/aws", "awscli"));
+        return "/usr/bin/aws";
     }
 
     public static S3rver StartS3rver()

@@ -21,7 +21,12 @@ internal sealed record S3Request(string Bucket, string? Key, string RawPath, str
         var query = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, value) in SigV4RequestVerifier.ParseQuery(rawQuery))
         {
-            query.TryAdd(name, value);
+            // Presigned URLs carry their signature in X-Amz-* parameters, and the SDKs add x-id=<operation>: neither
+            // chooses the operation.
+            if (!name.StartsWith("X-Amz-", StringComparison.OrdinalIgnoreCase) && name != "x-id")
+            {
+                query.TryAdd(name, value);
+            }
         }
 
         string path = rawPath.StartsWith('/') ? rawPath[1..] : rawPath;

@@ -106,9 +106,9 @@ internal static class SigV4RequestVerifier
     }
 
     /// <summary>The signature of one aws-chunked chunk, chained from the previous one (the seed is the request's).</summary>
-    public static string ChunkSignature(SigV4Verification auth, string previousSignature, ReadOnlySpan<byte> chunk) =>
+    public static string ChunkSignature(SigV4Verification auth, string previousSignature, ReadOnlySpan<byte> chunkSha256) =>
         Hex(HMACSHA256.HashData(auth.SigningKey, Encoding.UTF8.GetBytes(
-            $"AWS4-HMAC-SHA256-PAYLOAD\n{auth.AmzDate}\n{auth.Scope}\n{previousSignature}\n{EmptySha256}\n{Hex(SHA256.HashData(chunk))}")));
+            $"AWS4-HMAC-SHA256-PAYLOAD\n{auth.AmzDate}\n{auth.Scope}\n{previousSignature}\n{EmptySha256}\n{Hex(chunkSha256)}")));
 
     /// <summary>The signature of the trailing headers of a STREAMING-*-TRAILER payload, chained from the last chunk's.</summary>
     public static string TrailerSignature(SigV4Verification auth, string previousSignature, string trailerText) =>
