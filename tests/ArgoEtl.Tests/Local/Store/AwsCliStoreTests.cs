@@ -105,6 +105,7 @@ public sealed class AwsCliStoreTests
             UseShellExecute = false,
             WorkingDirectory = work,
         };
+        // The Debian CLI (2.9) predates AWS_ENDPOINT_URL, so the endpoint is also given as an option.
         start.ArgumentList.Add("--endpoint-url");
         start.ArgumentList.Add(t.Store.Endpoint.ToString());
         foreach (string arg in args)
@@ -114,8 +115,15 @@ public sealed class AwsCliStoreTests
 
         start.Environment["AWS_CONFIG_FILE"] = config;
         start.Environment["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(work, "no-credentials");
-        start.Environment["AWS_ACCESS_KEY_ID"] = t.Store.Credentials.AccessKeyId;
-        start.Environment["AWS_SECRET_ACCESS_KEY"] = secret ?? t.Store.Credentials.SecretAccessKey;
+        foreach (var (name, value) in t.Store.ClientEnvironment())
+        {
+            start.Environment[name] = value;
+        }
+
+        if (secret is not null)
+        {
+            start.Environment["AWS_SECRET_ACCESS_KEY"] = secret;
+        }
         start.Environment["AWS_PAGER"] = string.Empty;
         start.Environment["AWS_MAX_ATTEMPTS"] = "1";
         start.Environment.Remove("AWS_PROFILE");

@@ -85,6 +85,20 @@ public sealed class LocalObjectStore : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The environment a process (an AWS CLI, an SDK, a step) needs to reach this store: endpoint, credentials and
+    /// region. It holds the secret: pass it to the child process, never print it.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ClientEnvironment() => new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["AWS_ENDPOINT_URL"] = Endpoint.ToString().TrimEnd('/'),
+        ["AWS_ENDPOINT_URL_S3"] = Endpoint.ToString().TrimEnd('/'),
+        ["AWS_ACCESS_KEY_ID"] = Credentials.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = Credentials.SecretAccessKey,
+        ["AWS_REGION"] = Region,
+        ["AWS_DEFAULT_REGION"] = Region,
+    };
+
     /// <summary>The file an object is stored in (it may not exist yet).</summary>
     public string PathOf(string bucket, string key) => _folders.ObjectPath(bucket, key);
 
