@@ -17,6 +17,13 @@ internal sealed class S3RequestHandler(ObjectFolders folders, MultipartUploads u
     Action<ObjectStoreNotification> notify)
 {
     private const string OwnerId = "argoetl-local";
+    private static readonly HashSet<string> BucketSubresources = new(StringComparer.Ordinal)
+    {
+        "acl", "policy", "policyStatus", "cors", "lifecycle", "tagging", "notification", "replication", "website", "logging",
+        "encryption", "object-lock", "ownershipControls", "publicAccessBlock", "accelerate", "requestPayment", "analytics",
+        "inventory", "metrics", "intelligent-tiering", "versions", "events",
+    };
+
     private static readonly string[] KeptHeaders = ["Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires"];
 
     public async Task HandleAsync(HttpContext context)
@@ -45,7 +52,7 @@ internal sealed class S3RequestHandler(ObjectFolders folders, MultipartUploads u
         {
             await WriteErrorAsync(context, "IncompleteBody", "You did not provide the number of bytes specified by the Content-Length HTTP header.", resource, requestId).ConfigureAwait(false);
         }
-        catch (IOException ex) when (!context.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && !context.RequestAborted.IsCancellationRequested)
         {
             await WriteErrorAsync(context, "InternalError", "The local store could not read or write its folder: " + ex.Message, resource, requestId).ConfigureAwait(false);
         }
@@ -100,7 +107,9 @@ internal sealed class S3RequestHandler(ObjectFolders folders, MultipartUploads u
                 case "GET" when r.Has("uploads"):
                     await ListUploadsAsync(context, r).ConfigureAwait(false);
                     return;
-                case "GET" when r.Query.Keys.All(k => k is "list-type" or "prefix" or "delimiter" or "max-keys" or "continuation-token" or "start-after" or "fetch-owner" or "encoding-type" or "marker"):
+                // Listing parameters vary by client (minio-go adds metadata=true, SDKs x-id): anything that is not a
+                // bucket sub-resource is a listing.
+                case "GET" when !r.Query.Keys.Any(BucketSubresources.Contains):
                     await ListObjectsAsync(context, r).ConfigureAwait(false);
                     return;
                 case "POST" when r.Has("delete"):
@@ -210,8 +219,9 @@ internal sealed class S3RequestHandler(ObjectFolders folders, MultipartUploads u
             var stored = replace
                 ? folders.Commit(r.Bucket, r.Key!, temp, original.ETag, ContentTypeOf(context), UserMetadataOf(context), KeptHeadersOf(context))
                 : folders.Commit(r.Bucket, r.Key!, temp, original.ETag, original.ContentType, new(original.UserMetadata), new(original.Headers));
-            await WriteXmlAsync(context, S3Xml.E("CopyObjectResult", S3Xml.E("LastModified", S3Xml.Date(stored.LastModified)), S3Xml.E("ETag", Quote(stored.ETag)))).ConfigureAwait(false);
+            // Raised before the answer is sent, so a client that sees success can count on the event having been raised.
             notify(Notification("s3:ObjectCreated:Copy", stored));
+            await WriteXmlAsync(context, S3Xml.E("CopyObjectResult", S3Xml.E("LastModified", S3Xml.Date(stored.LastModified)), S3Xml.E("ETag", Quote(stored.ETag)))).ConfigureAwait(false);
         }
         finally
         {
@@ -466,11 +476,11 @@ internal sealed class S3RequestHandler(ObjectFolders folders, MultipartUploads u
         {
             var stored = folders.Commit(upload.Bucket, upload.Key, temp, eTag, upload.ContentType, upload.UserMetadata, upload.Headers);
             uploads.Remove(upload);
+            notify(Notification("s3:ObjectCreated:CompleteMultipartUpload", stored));
             var request = context.Request;
             await WriteXmlAsync(context, S3Xml.E("CompleteMultipartUploadResult",
                 S3Xml.E("Location", $"{request.Scheme}://{request.Host}/{r.Bucket}/{Uri.EscapeDataString(r.Key!).Replace("%2F", "/", StringComparison.Ordinal)}"),
                 S3Xml.E("Bucket", r.Bucket), S3Xml.E("Key", r.Key), S3Xml.E("ETag", Quote(stored.ETag)))).ConfigureAwait(false);
-            notify(Notification("s3:ObjectCreated:CompleteMultipartUpload", stored));
         }
         finally
         {
