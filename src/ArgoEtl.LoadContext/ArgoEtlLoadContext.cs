@@ -31,8 +31,35 @@ public sealed class ArgoEtlLoadContext : AssemblyLoadContext
     protected override Assembly? Load(AssemblyName assemblyName)
     {
         string candidate = Path.Combine(_directory, assemblyName.Name + ".dll");
-        return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
+        if (File.Exists(candidate))
+        {
+            return LoadFromAssemblyPath(candidate);
+        }
+
+        // ASP.NET Core (Kestrel, behind the local target's object store) is a shared framework that pwsh does not load:
+        // its assemblies are not on pwsh's trusted list, so they come from the installed framework, into this context.
+        string? shared = AspNetCoreDirectory.Value is { } dir ? Path.Combine(dir, assemblyName.Name + ".dll") : null;
+        return shared is not null && File.Exists(shared) ? LoadFromAssemblyPath(shared) : null;
     }
+
+    /// <summary>The installed Microsoft.AspNetCore.App beside the running runtime, of the same major version (the newest such).</summary>
+    private static readonly Lazy<string?> AspNetCoreDirectory = new(() =>
+    {
+        string runtime = System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory().TrimEnd(Path.DirectorySeparatorChar);
+        string? sharedRoot = Path.GetDirectoryName(Path.GetDirectoryName(runtime));
+        string aspnet = sharedRoot is null ? string.Empty : Path.Combine(sharedRoot, "Microsoft.AspNetCore.App");
+        if (!Directory.Exists(aspnet))
+        {
+            return null;
+        }
+
+        return Directory.EnumerateDirectories(aspnet)
+            .Select(d => (Path: d, Version: Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : null))
+            .Where(d => d.Version is not null && d.Version.Major == Environment.Version.Major)
+            .OrderByDescending(d => d.Version)
+            .Select(d => d.Path)
+            .FirstOrDefault();
+    });
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
     {

@@ -69,6 +69,16 @@ public static class Substrates
         EnsureS3rver();
     }
 
+    /// <summary>
+    /// The Debian AWS CLI v2 (package awscli), installed when missing. Its full path, because another `aws` (a pip v1)
+    /// may come first on PATH.
+    /// </summary>
+    public static string AwsCli()
+    {
+        EnsureAptPackages(("/usr/bin/aws", "awscli"));
+        return "/usr/bin/aws";
+    }
+
     public static S3rver StartS3rver()
     {
         EnsureS3rver();

@@ -14,12 +14,13 @@ BeforeDiscovery {
         'FileName\s*=\s*"([^"]+)"'
         'StartProcess\(\s*"([^"]+)"'
         '"exec\s+([^\s''"]+)'   # a program run through /bin/sh -c "exec ..."
+        'Substrates\.(Aws)Cli\(\)'    # the harness's path to Debian's AWS CLI
     )
     $fromCs = foreach ($file in Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Filter *.cs | Where-Object FullName -NotMatch $skip) {
         $text = Get-Content $file.FullName -Raw
         foreach ($pattern in $patterns) {
             foreach ($m in [regex]::Matches($text, $pattern)) {
-                [pscustomobject]@{ Program = [IO.Path]::GetFileName($m.Groups[1].Value); Where = $file.FullName.Substring($root.Length + 1) }
+                [pscustomobject]@{ Program = [IO.Path]::GetFileName($m.Groups[1].Value).ToLowerInvariant(); Where = $file.FullName.Substring($root.Length + 1) }
             }
         }
     }
