@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -10,7 +11,7 @@ namespace ArgoEtl.Core.Projects;
 /// grows to gigabytes when the tree is turned into JSON), nesting deeper than <see cref="MaxDepth"/> (the node loader
 /// recurses), and syntax errors, each as file:line:column. The parser streams, so the scan itself stays small.
 /// </summary>
-public static class YamlLimits
+public static partial class YamlLimits
 {
     /// <summary>Deeper than any real manifest or CRD schema (Argo's are under 40), far below what would exhaust the stack.</summary>
     public const int MaxDepth = 256;
@@ -145,7 +146,7 @@ public static class YamlLimits
         }
         catch (YamlException ex)
         {
-            throw SyntaxError(path, ex);
+            throw SyntaxError(path, ex, text);
         }
         catch (InvalidOperationException ex)
         {
@@ -159,15 +160,25 @@ public static class YamlLimits
     }
 
     /// <summary>A parser error as ArgoEtl reports it: file:line:column, the parser's message, and the usual causes.</summary>
-    public static EtlException SyntaxError(string path, YamlException ex)
+    public static EtlException SyntaxError(string path, YamlException ex, string? text = null)
     {
         ArgumentNullException.ThrowIfNull(ex);
+        var at = ex.Start;
+
+        // A tab in the indentation is reported at 1:1 before any event is read: find the line it is on.
+        if (text is not null && at.Line <= 1 && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && IndentTab().Match(text) is { Success: true } tab)
+        {
+            int line = text.AsSpan(0, tab.Index).Count('\n') + 1;
+            int column = tab.Length; // the tab itself, after any spaces before it
+            return new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{path}:{line}:{column}: a tab is used for indentation; YAML allows only spaces there.",
+                "Indent with spaces (set the editor to insert spaces for .yaml files).", $"{path}:{line}", ex);
+        }
 
         // "Exception during deserialization" and similar wrappers keep the real reason inside.
         string message = ex.InnerException is { } inner && !string.IsNullOrEmpty(inner.Message) && ex.Message.Contains("deserialization", StringComparison.OrdinalIgnoreCase)
             ? inner.Message : ex.Message;
-        return new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{Where(path, ex.Start)}: {StripPosition(message)}",
-            "Fix the YAML at that position (indentation, a missing ':' or an unclosed quote or bracket are the usual causes).", $"{path}:{ex.Start.Line}", ex);
+        return new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{Where(path, at)}: {StripPosition(message)}",
+            "Fix the YAML at that position (indentation, a missing ':' or an unclosed quote or bracket are the usual causes).", $"{path}:{at.Line}", ex);
     }
 
     /// <summary>file:line:column, 1-based as editors show them.</summary>
@@ -179,4 +190,7 @@ public static class YamlLimits
         int end = message.IndexOf("): ", StringComparison.Ordinal);
         return message.StartsWith("(Line:", StringComparison.Ordinal) && end > 0 ? message[(end + 3)..] : message;
     }
+
+    [GeneratedRegex(@"^ *\t", RegexOptions.Multiline, matchTimeoutMilliseconds: 1000)]
+    private static partial Regex IndentTab();
 }
