@@ -39,7 +39,8 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
     public string[] Image { get; set; } = [];
 
     /// <summary>
-    /// <para type="description">Write all objects to this file as multi-document YAML instead of returning them.</para>
+    /// <para type="description">Write all objects to this file as multi-document YAML instead of returning them. The file is written to a
+    /// temporary file beside it and renamed when complete; if any input fails, nothing is written and an existing file is left unchanged.</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
