@@ -66,6 +66,10 @@ public sealed class AwsSession : IDisposable
             var identity = await sts.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
             return new CallerIdentity(identity.Account, identity.Arn, identity.UserId);
         }
+        catch (Exception ex) when (SignedHttpClient.IsConnectionFailure(ex))
+        {
+            throw SignedHttpClient.Unreachable("sts", EndpointFor("sts"), ex);
+        }
         catch (AmazonServiceException ex)
         {
             throw new AwsServiceException("sts", "GetCallerIdentity", ex.StatusCode, ex.ErrorCode ?? "Unknown", ex.Message)
@@ -77,6 +81,9 @@ public sealed class AwsSession : IDisposable
                 "Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, choose a profile with -ProfileName, or pass -Credential.", null, ex);
         }
     }
+
+    /// <summary>The error for a service whose endpoint did not answer, naming the endpoint this session uses for it.</summary>
+    public EtlException Unreachable(string service, Exception cause) => SignedHttpClient.Unreachable(service, EndpointFor(service), cause);
 
     public void Dispose()
     {
@@ -100,6 +107,7 @@ public sealed class AwsSession : IDisposable
         ("iam", _) => new Uri("https://iam.amazonaws.com/"),
         ("ecr", "aws-cn") => new Uri($"https://api.ecr.{Region}.amazonaws.com.cn/"),
         ("ecr", _) => new Uri($"https://api.ecr.{Region}.amazonaws.com/"),
+        ("sts", "aws") => new Uri($"https://sts.{Region}.amazonaws.com/"),
         (_, "aws-cn") => new Uri($"https://{service}.{Region}.amazonaws.com.cn/"),
         _ => new Uri($"https://{service}.{Region}.amazonaws.com/"),
     };

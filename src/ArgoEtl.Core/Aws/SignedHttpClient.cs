@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using ArgoEtl.Core.Redaction;
 
 namespace ArgoEtl.Core.Aws;
 
@@ -59,14 +60,40 @@ public sealed class SignedHttpClient : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                throw new EtlException("AwsUnreachable", EtlErrorKind.Connection, $"Could not reach {service} at {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}",
-                    "Check the endpoint (-EndpointUrl), the region and the network.", uri.GetLeftPart(UriPartial.Authority), ex);
+                throw Unreachable(service, uri, ex);
             }
 
             // Jitter: a random delay between half and all of the exponential cap, so retries from many callers spread out.
             double cap = BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);
             await Task.Delay(TimeSpan.FromMilliseconds((cap / 2) + (Random.Shared.NextDouble() * cap / 2)), cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The one error for an AWS endpoint that does not answer: it names the service and the endpoint (userinfo masked).</summary>
+    public static EtlException Unreachable(string service, Uri endpoint, Exception cause)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        ArgumentNullException.ThrowIfNull(cause);
+        string at = UrlRedaction.Redact(endpoint.GetLeftPart(UriPartial.Authority));
+        string reason = cause is HttpRequestException ? cause.Message : (Innermost(cause) ?? cause).Message;
+        return new EtlException("AwsUnreachable", EtlErrorKind.Connection, $"Could not reach {service} at {at}: {UrlRedaction.Redact(reason)}",
+            "Check the endpoint (-EndpointUrl or AWS_ENDPOINT_URL), the region and the network.", at, cause);
+    }
+
+    /// <summary>True when the failure is the connection itself (refused, reset, DNS), however the SDK wrapped it.</summary>
+    public static bool IsConnectionFailure(Exception? failure) => Innermost(failure) is not null;
+
+    private static Exception? Innermost(Exception? failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is HttpRequestException or System.Net.Sockets.SocketException)
+            {
+                return e;
+            }
+        }
+
+        return null;
     }
 
     private async Task<HttpRequestMessage> BuildAsync(string service, string signingRegion, HttpMethod method, Uri uri, byte[] body,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using ArgoEtl.Core.Redaction;
 
 namespace ArgoEtl.Core.Images;
 
@@ -40,8 +41,8 @@ public sealed partial class RegistryClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new EtlException("RegistryUnreachable", EtlErrorKind.Connection, $"Registry {registry} did not answer: {ex.Message}",
-                "Check -Registry and that the registry is running and reachable from here.", registry, ex);
+            throw new EtlException("RegistryUnreachable", EtlErrorKind.Connection, $"Registry {UrlRedaction.Redact(registry)} did not answer: {UrlRedaction.Redact(ex.Message)}",
+                "Check -Registry and that the registry is running and reachable from here.", UrlRedaction.Redact(registry), ex);
         }
 
         using (response)
@@ -51,9 +52,9 @@ public sealed partial class RegistryClient : IDisposable
                 HttpStatusCode.OK => response.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? digests.First() : null,
                 HttpStatusCode.NotFound => null,
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw new EtlException("RegistryAccessDenied", EtlErrorKind.Authentication,
-                    $"Registry {registry} refused access to {repository} ({(int)response.StatusCode}).",
+                    $"Registry {UrlRedaction.Redact(registry)} refused access to {repository} ({(int)response.StatusCode}).",
                     "Log in (docker login / the registry's credential helper writes ~/.docker/config.json), or use -Credential.", registry),
-                _ => throw new EtlException("RegistryRequestFailed", EtlErrorKind.Connection, $"Registry {registry} answered {(int)response.StatusCode} for {repository}:{tag}.",
+                _ => throw new EtlException("RegistryRequestFailed", EtlErrorKind.Connection, $"Registry {UrlRedaction.Redact(registry)} answered {(int)response.StatusCode} for {repository}:{tag}.",
                     "Check the registry's health.", registry),
             };
         }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ArgoEtl.Core.Kubernetes;
 using ArgoEtl.Core.Projects;
+using ArgoEtl.Core.Redaction;
 
 namespace ArgoEtl.Core.Infra;
 
@@ -187,12 +188,12 @@ public sealed class InfraPlanner(KubeClient client, InfraOptions options)
         try
         {
             string text = await http.GetStringAsync(url, cancellationToken).ConfigureAwait(false);
-            return Documents(YamlFile.Parse(text, url.ToString()));
+            return Documents(YamlFile.Parse(text, UrlRedaction.Redact(url)));
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new EtlException("ManifestDownloadFailed", EtlErrorKind.Connection, $"Downloading {url} failed: {ex.Message}",
-                "Check the network, or download the release manifests and pass the folder with -ManifestSource (events/install.yaml, workflows/install.yaml).", url.ToString(), ex);
+            throw new EtlException("ManifestDownloadFailed", EtlErrorKind.Connection, $"Downloading {UrlRedaction.Redact(url)} failed: {UrlRedaction.Redact(ex.Message)}",
+                "Check the network, or download the release manifests and pass the folder with -ManifestSource (events/install.yaml, workflows/install.yaml).", UrlRedaction.Redact(url), ex);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
 using ArgoEtl.Core.Kubernetes;
+using ArgoEtl.Core.Redaction;
 
 namespace ArgoEtl.Core.Infra;
 
@@ -149,8 +150,8 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
             }
             catch (AmazonServiceException ex)
             {
-                throw new EtlException("ArtifactBucketFailed", EtlErrorKind.Connection, $"Creating bucket '{options.ArtifactBucket}' at {endpoint} failed: {ex.ErrorCode ?? ex.Message}",
-                    "Check that the object store is running (kubectl get pods -n argo-events), or pass -ObjectStoreEndpoint with an address of its S3 API.", endpoint.ToString(), ex);
+                throw new EtlException("ArtifactBucketFailed", EtlErrorKind.Connection, $"Creating bucket '{options.ArtifactBucket}' at {UrlRedaction.Redact(endpoint)} failed: {UrlRedaction.Redact(ex.ErrorCode ?? ex.Message)}",
+                    "Check that the object store is running (kubectl get pods -n argo-events), or pass -ObjectStoreEndpoint with an address of its S3 API.", UrlRedaction.Redact(endpoint), ex);
             }
         }
     }

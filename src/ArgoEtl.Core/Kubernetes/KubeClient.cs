@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using ArgoEtl.Core.Redaction;
 using k8s;
 
 namespace ArgoEtl.Core.Kubernetes;
@@ -35,7 +36,8 @@ public sealed class KubeClient : IDisposable
 
     public string? Context { get; }
 
-    public Uri Server => _client.BaseUri;
+    /// <summary>The API server's URL as it may be shown: any user:password@ in the kubeconfig's server URL is masked.</summary>
+    public Uri Server => new(UrlRedaction.Redact(_client.BaseUri));
 
     /// <summary>KubernetesClient itself, for what raw JSON requests cannot do (WebSocket port-forwards).</summary>
     internal k8s.Kubernetes Api => _client;
@@ -47,18 +49,7 @@ public sealed class KubeClient : IDisposable
     /// <summary>Connects with a kubeconfig (default: KUBECONFIG or ~/.kube/config) and context (default: its current one).</summary>
     public static KubeClient Connect(string? kubeconfig = null, string? context = null)
     {
-        KubernetesClientConfiguration config;
-        try
-        {
-            config = KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig, context);
-        }
-        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new EtlException("KubeconfigInvalid", EtlErrorKind.NotFound,
-                $"No usable kubeconfig{(kubeconfig is null ? string.Empty : $" at {kubeconfig}")}{(context is null ? string.Empty : $" with context '{context}'")}: {ex.Message}",
-                "Start the cluster (minikube start), pass -KubeConfig and -Context, or set KUBECONFIG.", kubeconfig ?? context, ex);
-        }
-
+        var config = Kubeconfig.Build(kubeconfig, context);
         return new KubeClient(new k8s.Kubernetes(config), config.Namespace ?? "default", context ?? config.CurrentContext);
     }
 
@@ -99,8 +90,9 @@ public sealed class KubeClient : IDisposable
             }
             catch (HttpRequestException ex)
             {
-                throw new EtlException("KubeApiUnreachable", EtlErrorKind.Connection, $"The Kubernetes API at {_client.BaseUri} did not answer: {ex.Message}",
-                    "Check that the cluster is running (minikube status) and that the kubeconfig context points at it.", _client.BaseUri.ToString(), ex);
+                string server = UrlRedaction.Redact(_client.BaseUri);
+                throw new EtlException("KubeApiUnreachable", EtlErrorKind.Connection, $"The Kubernetes API at {server} did not answer: {UrlRedaction.Redact(ex.Message)}",
+                    "Check that the cluster is running (minikube status) and that the kubeconfig context points at it.", server, ex);
             }
 
             double cap = BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1);

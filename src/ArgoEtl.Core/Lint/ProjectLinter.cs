@@ -29,31 +29,66 @@ public static partial class ProjectLinter
         }
 
         var docs = new List<Doc>();
+        var seen = new Dictionary<(string Kind, string Namespace, string Name), string>();
         foreach (string pattern in profile.RawYaml)
         {
-            var files = Glob.Expand(profile.ProjectDirectory, pattern);
+            if (pattern.StartsWith("http://", StringComparison.Ordinal) || pattern.StartsWith("https://", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var files = ManifestFiles.Expand(profile, pattern);
             if (files.Count == 0)
             {
-                findings.Add(Finding("ManifestGlobEmpty", FindingSeverity.Warning, profile.Path, 0, null, $"manifests.rawYaml pattern '{pattern}' matches no file.", "Fix the pattern; paths are relative to skaffold.yaml."));
+                findings.Add(Finding("ManifestGlobEmpty", FindingSeverity.Warning, profile.Path, profile.LineOf(pattern), null, $"manifests.rawYaml pattern '{pattern}' matches no file.", "Fix the pattern; paths are relative to skaffold.yaml."));
             }
 
             foreach (string file in files)
             {
+                string relative = Path.GetRelativePath(profile.ProjectDirectory, file).Replace('\\', '/');
                 foreach (var doc in YamlFile.Load(file))
                 {
-                    if (doc.Root is YamlMappingNode map)
+                    // The same rule Export-EtlManifest refuses a document by.
+                    if (ManifestShape.Problem(doc.Root) is { } problem)
                     {
-                        string relative = Path.GetRelativePath(profile.ProjectDirectory, file).Replace('\\', '/');
-                        docs.Add(new Doc(relative, map, ImageRewriter.Text(map, "kind") ?? string.Empty,
-                            Scalar(map, "metadata", "name") ?? Scalar(map, "metadata", "generateName") ?? string.Empty));
+                        findings.Add(Finding("ManifestNotAnObject", FindingSeverity.Error, relative, doc.Line, null, $"{problem}.",
+                            "Remove the document or complete it; every manifest file must hold only Kubernetes objects (Export-EtlManifest refuses this one)."));
+                        continue;
                     }
+
+                    var map = (YamlMappingNode)doc.Root;
+                    var item = new Doc(relative, map, ImageRewriter.Text(map, "kind") ?? string.Empty,
+                        Scalar(map, "metadata", "name") ?? Scalar(map, "metadata", "generateName") ?? string.Empty);
+
+                    // generateName objects get a new name on each create, so two of them are not the same object.
+                    if (Scalar(map, "metadata", "name") is not null)
+                    {
+                        var key = (item.Kind, Scalar(map, "metadata", "namespace") ?? profile.DefaultNamespace ?? string.Empty, item.Name);
+                        if (seen.TryGetValue(key, out string? first))
+                        {
+                            findings.Add(Finding("ManifestDuplicateObject", FindingSeverity.Error, relative, doc.Line, item.Object,
+                                $"{item.Object}{(key.Item2.Length > 0 ? $" in namespace {key.Item2}" : string.Empty)} is defined again; the first definition is at {first}.",
+                                "Keep one definition (a second apply overwrites the first), or check that a glob does not match the same file twice."));
+                            continue;
+                        }
+
+                        seen[key] = $"{relative}:{doc.Line}";
+                    }
+
+                    docs.Add(item);
                 }
             }
         }
 
         var artifacts = profile.Artifacts.Select(a => a.ImageName).ToHashSet(StringComparer.Ordinal);
         var secrets = SecretsIn(docs);
-        var eventSources = docs.Where(d => d.Kind == "EventSource").ToDictionary(d => d.Name, d => EventNames(d.Root), StringComparer.Ordinal);
+        var eventSources = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var source in docs.Where(d => d.Kind == "EventSource"))
+        {
+            // Two EventSources with one name (in different namespaces): a Sensor may wait on either.
+            eventSources[source.Name] = eventSources.TryGetValue(source.Name, out var events) ? [.. events, .. EventNames(source.Root)] : EventNames(source.Root);
+        }
+
 
         foreach (var doc in docs)
         {

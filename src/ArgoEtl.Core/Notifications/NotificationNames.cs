@@ -51,6 +51,26 @@ public static partial class NotificationNames
         }
     }
 
+    /// <summary>S3 key filter values: keys are at most 1,024 bytes of UTF-8, and a control character (a newline) is never meant.</summary>
+    public static void ValidateKeyFilter(string parameter, string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(value);
+        int control = value.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') is int c and >= 0 ? c : value.IndexOf('\u007f', StringComparison.Ordinal);
+        string? problem = bytes > 1024 ? $"is {bytes} bytes of UTF-8; S3 object keys, and so key filters, are at most 1,024"
+            : control >= 0 ? $"has a control character (U+{(int)value[control]:X4}) at position {control + 1}"
+            : null;
+        if (problem is not null)
+        {
+            throw new EtlException("InvalidKeyFilter", EtlErrorKind.InvalidArgument, $"-{parameter} {problem}.",
+                $"Pass the key {(parameter == "Suffix" ? "ending" : "prefix")} as S3 shows it (e.g. input/ or .csv), without newlines or tabs.", parameter);
+        }
+    }
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex ProjectPattern();
 

@@ -36,6 +36,13 @@ public sealed class S3NotificationService(AwsSession aws)
         ArgumentNullException.ThrowIfNull(request);
         NotificationNames.ValidateProject(request.Project);
         NotificationNames.ValidateBucket(request.Bucket);
+        NotificationNames.ValidateKeyFilter("Prefix", request.Prefix);
+        NotificationNames.ValidateKeyFilter("Suffix", request.Suffix);
+        if (request.OutputPrefix is not null)
+        {
+            NotificationNames.ValidateKeyFilter("OutputPrefix", request.OutputPrefix);
+        }
+
         if (request.Events.Count == 0 || request.Events.Any(e => !e.StartsWith("s3:", StringComparison.Ordinal)))
         {
             throw new EtlException("InvalidEventType", EtlErrorKind.InvalidArgument, $"Event types must be S3 event names such as s3:ObjectCreated:*; got '{string.Join(", ", request.Events)}'.",
@@ -174,10 +181,16 @@ public sealed class S3NotificationService(AwsSession aws)
             }
         }
 
+        if (settings is null && steps.Count == 0)
+        {
+            throw BucketNotFound(bucket);
+        }
+
         var result = new EtlS3Notification
         {
             Project = project,
             Bucket = bucket,
+            Drift = settings is null ? ["BucketMissing"] : [],
             Region = aws.Region,
             AccountId = identity.Account,
             TopicArn = topicArn,
@@ -288,8 +301,10 @@ public sealed class S3NotificationService(AwsSession aws)
             return s;
         }
 
-        if (bucket is not null && await SettingsOf(bucket).ConfigureAwait(false) is { } own)
+        // A bucket asked for by name must exist: an empty answer would read as "no notifications" (NoSuchBucket is not that).
+        if (bucket is not null)
         {
+            var own = await SettingsOf(bucket).ConfigureAwait(false) ?? throw BucketNotFound(bucket);
             foreach (var t in own.Topics)
             {
                 if (t.Id is not null && NotificationNames.ProjectOf(t.Id) is { } p && (project is null || p == project))
@@ -372,11 +387,13 @@ public sealed class S3NotificationService(AwsSession aws)
         return found;
     }
 
+    private static EtlException BucketNotFound(string bucket) => new("S3BucketNotFound", EtlErrorKind.NotFound,
+        $"Bucket '{bucket}' does not exist (NoSuchBucket), or is not visible to this account.",
+        "Check the bucket name (and -Region), create the bucket first, or use the account that owns it.", bucket);
+
     private async Task CheckBucketRegionAsync(string bucket, CancellationToken cancellationToken)
     {
-        var location = await Guard($"Finding bucket {bucket}", bucket, ct => aws.S3.GetBucketLocationAsync(bucket, ct), cancellationToken, notFound: () => new EtlException(
-            "S3BucketNotFound", EtlErrorKind.NotFound, $"Bucket '{bucket}' does not exist (or is not visible to this account).",
-            "Check the bucket name, create the bucket first, or use the account that owns it.", bucket)).ConfigureAwait(false);
+        var location = await Guard($"Finding bucket {bucket}", bucket, ct => aws.S3.GetBucketLocationAsync(bucket, ct), cancellationToken, notFound: () => BucketNotFound(bucket)).ConfigureAwait(false);
 
         // S3 reports us-east-1 as an empty constraint and eu-west-1 by its old name EU.
         string region = location.Location?.Value switch
@@ -404,6 +421,10 @@ public sealed class S3NotificationService(AwsSession aws)
         {
             return null;
         }
+        catch (Exception ex) when (ex is not AmazonServiceException && SignedHttpClient.IsConnectionFailure(ex))
+        {
+            throw aws.Unreachable("s3", ex);
+        }
         catch (AmazonServiceException ex)
         {
             throw ToAws("s3", "GetBucketNotificationConfiguration", ex).ToEtlException($"Reading the notification configuration of bucket {bucket}", bucket);
@@ -422,7 +443,7 @@ public sealed class S3NotificationService(AwsSession aws)
     private static AwsServiceException ToAws(string service, string action, AmazonServiceException ex) =>
         new(service, action, ex.StatusCode, ex.ErrorCode ?? ex.StatusCode.ToString(), ex.Message);
 
-    private static async Task Guard(string what, object? target, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
+    private async Task Guard(string what, object? target, Func<CancellationToken, Task> call, CancellationToken cancellationToken) =>
         await Guard<bool>(what, target, async ct =>
         {
             await call(ct).ConfigureAwait(false);
@@ -431,7 +452,7 @@ public sealed class S3NotificationService(AwsSession aws)
 
     // Runs one AWS call and gives its failure the context of what was being done; notFound, when given, replaces the
     // generic not-found error (or, returning null, turns it into a default result).
-    private static async Task<T> Guard<T>(string what, object? target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, Func<EtlException?>? notFound = null)
+    private async Task<T> Guard<T>(string what, object? target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken, Func<EtlException?>? notFound = null)
     {
         AwsServiceException failure;
         try
@@ -441,6 +462,11 @@ public sealed class S3NotificationService(AwsSession aws)
         catch (AwsServiceException ex)
         {
             failure = ex;
+        }
+        catch (Exception ex) when (ex is not (AmazonServiceException or EtlException) && SignedHttpClient.IsConnectionFailure(ex))
+        {
+            // Only S3 calls go through the SDK here; SNS and IAM report their own unreachable endpoint.
+            throw aws.Unreachable("s3", ex);
         }
         catch (AmazonServiceException ex)
         {

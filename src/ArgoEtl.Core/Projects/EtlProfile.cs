@@ -37,6 +37,15 @@ public sealed class EtlProfile
     /// <summary>manifests.rawYaml globs, relative to <see cref="ProjectDirectory"/>.</summary>
     public IReadOnlyList<string> RawYaml { get; init; } = [];
 
+    /// <summary>The line in <see cref="Path"/> where each rawYaml pattern is written (the profile's own, else the base's), for warnings about it.</summary>
+    public IReadOnlyDictionary<string, int> RawYamlLines { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The skaffold.yaml line of a rawYaml pattern; the config's first line when it came from elsewhere.</summary>
+    public int LineOf(string pattern) => RawYamlLines.TryGetValue(pattern, out int line) ? line : ConfigLine;
+
+    /// <summary>The line where this profile's config document starts.</summary>
+    public int ConfigLine { get; init; } = 1;
+
     public IReadOnlyList<EtlHelmRelease> HelmReleases { get; init; } = [];
 
     /// <summary>deploy.kubectl.defaultNamespace, if set.</summary>

@@ -23,15 +23,5 @@ public sealed class ProjectContext
     public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>current-context of the kubeconfig (KUBECONFIG or ~/.kube/config); null when there is none.</summary>
-    public static string? CurrentKubeContext()
-    {
-        try
-        {
-            return k8s.KubernetesClientConfiguration.LoadKubeConfig().CurrentContext;
-        }
-        catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public static string? CurrentKubeContext() => Kubernetes.Kubeconfig.CurrentContext();
 }

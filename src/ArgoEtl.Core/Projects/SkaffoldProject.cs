@@ -34,7 +34,11 @@ public sealed class SkaffoldProject
 
     /// <summary>One config document: its base, its profiles as written, and where their lines are.</summary>
     private sealed record ConfigSource(string Path, YamlDocumentAt Doc, string Directory, string? ConfigName, string ApiVersion, JsonObject Base,
-        IReadOnlyList<(string Name, JsonObject Profile, string At)> Profiles, Dictionary<string, int> Lines);
+        IReadOnlyList<(string Name, JsonObject Profile, string At)> Profiles, Dictionary<string, int> Lines)
+    {
+        /// <summary>Where each rawYaml pattern is written: under the profile (by name) or, for "", the base.</summary>
+        public Dictionary<string, Dictionary<string, int>> PatternLines { get; } = new(StringComparer.Ordinal);
+    }
 
     public string Path { get; }
 
@@ -183,7 +187,14 @@ public sealed class SkaffoldProject
             profiles.Add((name, profile, at));
         }
 
-        return new ConfigSource(path, doc, System.IO.Path.GetDirectoryName(path)!, config["metadata"]?["name"]?.GetValue<string>(), apiVersion, baseConfig, profiles, lines);
+        var source = new ConfigSource(path, doc, System.IO.Path.GetDirectoryName(path)!, config["metadata"]?["name"]?.GetValue<string>(), apiVersion, baseConfig, profiles, lines);
+        source.PatternLines[string.Empty] = PatternLines(config, string.Empty, lines);
+        foreach (var (name, profile, at) in profiles)
+        {
+            source.PatternLines[name] = PatternLines(profile, at, lines);
+        }
+
+        return source;
     }
 
     // One profile onto a config: its sections overlay, then its patches apply (errors name the patch's line).
@@ -334,6 +345,8 @@ public sealed class SkaffoldProject
             Activation = activation,
             Artifacts = artifacts,
             RawYaml = Strings(config["manifests"]?["rawYaml"]),
+            RawYamlLines = RawYamlLines(name, source),
+            ConfigLine = source.Doc.Line,
             HelmReleases = releases,
             DefaultNamespace = Str(deploy?["kubectl"]?["defaultNamespace"]),
             Hooks = hooks,
@@ -341,6 +354,21 @@ public sealed class SkaffoldProject
             ResourceSelectors = selectors,
             Config = config,
         };
+    }
+
+    // A combined name ("a+b") applies its profiles in order, so the last one that writes a pattern is where it comes from.
+    private static Dictionary<string, int> RawYamlLines(string name, ConfigSource source)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (string part in name.Split('+').Reverse().Append(string.Empty))
+        {
+            foreach (var (pattern, line) in source.PatternLines.GetValueOrDefault(part) ?? [])
+            {
+                result.TryAdd(pattern, line);
+            }
+        }
+
+        return result;
     }
 
     private static void WarnUnknown(string path, YamlNode node, SkaffoldSchema.Field field, string at, List<ProjectWarning> warnings)
@@ -369,6 +397,40 @@ public sealed class SkaffoldProject
                 WarnUnknown(path, element, item, $"{at}[{i++}]", warnings);
             }
         }
+    }
+
+    // The rawYaml patterns a config or profile writes (in manifests.rawYaml, or as a patch's value), with their lines.
+    private static Dictionary<string, int> PatternLines(JsonObject section, string at, Dictionary<string, int> lines)
+    {
+        var found = new Dictionary<string, int>(StringComparer.Ordinal);
+        void Take(JsonNode? node, string pointer)
+        {
+            switch (node)
+            {
+                case JsonArray array:
+                    for (int i = 0; i < array.Count; i++)
+                    {
+                        Take(array[i], $"{pointer}/{i.ToString(CultureInfo.InvariantCulture)}");
+                    }
+
+                    break;
+                case JsonValue value when value.TryGetValue(out string? text) && lines.TryGetValue(pointer, out int line):
+                    found.TryAdd(text, line);
+                    break;
+            }
+        }
+
+        Take(section["manifests"]?["rawYaml"], $"{at}/manifests/rawYaml");
+        var patches = section["patches"] as JsonArray ?? [];
+        for (int p = 0; p < patches.Count; p++)
+        {
+            if (patches[p]?["path"] is JsonValue path && path.TryGetValue(out string? target) && target.Contains("/rawYaml", StringComparison.Ordinal))
+            {
+                Take(patches[p]!["value"], $"{at}/patches/{p.ToString(CultureInfo.InvariantCulture)}/value");
+            }
+        }
+
+        return found;
     }
 
     private static int Line(Dictionary<string, int> lines, string pointer, int fallback) => lines.TryGetValue(pointer, out int line) ? line : fallback;

@@ -31,6 +31,8 @@ public static class YamlFile
 
     public static IReadOnlyList<YamlDocumentAt> Parse(string text, string path)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        YamlLimits.Check(text, path);
         var stream = new YamlStream();
         try
         {
@@ -39,9 +41,7 @@ public static class YamlFile
         }
         catch (YamlException ex)
         {
-            throw new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData,
-                $"{path}:{ex.Start.Line}:{ex.Start.Column}: {ex.Message}",
-                "Fix the YAML at that position (indentation, a missing ':' or an unclosed quote are the usual causes).", $"{path}:{ex.Start.Line}", ex);
+            throw YamlLimits.SyntaxError(path, ex);
         }
 
         // Empty documents (a trailing '---', comments only) carry nothing.

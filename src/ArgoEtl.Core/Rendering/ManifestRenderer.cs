@@ -36,12 +36,12 @@ public sealed class ManifestRenderer
         ArgumentNullException.ThrowIfNull(profile);
         foreach (string given in _images.Keys.Where(k => profile.Artifacts.All(a => a.ImageName != k)))
         {
-            _warn(new ProjectWarning(profile.Path, 0, $"image '{given}' is not a build artifact of profile {profile.Name}; nothing refers to it"));
+            _warn(new ProjectWarning(profile.Path, profile.ConfigLine, $"image '{given}' is not a build artifact of profile {profile.Name}; nothing refers to it"));
         }
 
         foreach (var missing in profile.Artifacts.Where(a => !_images.ContainsKey(a.ImageName)))
         {
-            _warn(new ProjectWarning(profile.Path, 0, $"no built image was given for artifact '{missing.ImageName}'; manifests keep the bare name"));
+            _warn(new ProjectWarning(profile.Path, profile.ConfigLine, $"no built image was given for artifact '{missing.ImageName}'; manifests keep the bare name"));
         }
 
         var rewriter = new ImageRewriter(_images, profile.ResourceSelectors.Select(s => (s.GroupKind, s.ImagePaths)));
@@ -51,14 +51,14 @@ public sealed class ManifestRenderer
             cancellationToken.ThrowIfCancellationRequested();
             if (pattern.StartsWith("http://", StringComparison.Ordinal) || pattern.StartsWith("https://", StringComparison.Ordinal))
             {
-                _warn(new ProjectWarning(profile.Path, 0, $"rawYaml URL '{pattern}' is not fetched by ArgoEtl; download it into the project"));
+                _warn(new ProjectWarning(profile.Path, profile.LineOf(pattern), $"rawYaml URL '{pattern}' is not fetched by ArgoEtl; download it into the project"));
                 continue;
             }
 
-            var files = Glob.Expand(profile.ProjectDirectory, pattern);
+            var files = ManifestFiles.Expand(profile, pattern);
             if (files.Count == 0)
             {
-                _warn(new ProjectWarning(profile.Path, 0, $"manifests.rawYaml pattern '{pattern}' matches no file (profile {profile.Name})"));
+                _warn(new ProjectWarning(profile.Path, profile.LineOf(pattern), $"manifests.rawYaml pattern '{pattern}' matches no file (profile {profile.Name})"));
             }
 
             foreach (string file in files)
@@ -89,11 +89,15 @@ public sealed class ManifestRenderer
     private static RenderedObject ToManifest(YamlDocumentAt doc, ImageRewriter rewriter, EtlProfile profile, string file)
     {
         string source = $"{file}:{doc.Line}";
-        if (doc.Root is not YamlMappingNode obj || ImageRewriter.Text(obj, "kind") is not { } kind || ImageRewriter.Text(obj, "apiVersion") is not { } apiVersion)
+        if (ManifestShape.Problem(doc.Root) is { } problem)
         {
-            throw new EtlException("ManifestNotAnObject", EtlErrorKind.InvalidData, $"{source}: the document is not a Kubernetes object (it needs apiVersion and kind).",
+            throw new EtlException("ManifestNotAnObject", EtlErrorKind.InvalidData, $"{source}: {problem}.",
                 "Remove the document or complete it; every manifest file must hold only Kubernetes objects.", source);
         }
+
+        var obj = (YamlMappingNode)doc.Root;
+        string kind = ImageRewriter.Text(obj, "kind")!;
+        string apiVersion = ImageRewriter.Text(obj, "apiVersion")!;
 
         rewriter.Rewrite(obj);
         string? name = ImageRewriter.Walk(obj, ["metadata", "name"]) is YamlScalarNode n ? n.Value : null;
@@ -111,6 +115,33 @@ public sealed class ManifestRenderer
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         var json = (JsonObject)YamlFile.ToJson(obj, lines)!;
         return new RenderedObject(manifest, json, file, doc.Line, lines);
+    }
+
+    /// <summary>
+    /// Writes the joined manifests to a file all at once: into a temp file beside it, renamed over the destination
+    /// only when complete, so a failure (or Ctrl+C) never leaves a truncated or empty file in place of the old one.
+    /// </summary>
+    public static void WriteFile(string path, IEnumerable<RenderedManifest> manifests)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full)!;
+        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.argoetl-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(temp, Join(manifests), new System.Text.UTF8Encoding(false));
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EtlException("ManifestWriteFailed", EtlErrorKind.PermissionDenied, $"Cannot write {full}: {ex.Message}",
+                "Check that the folder exists and is writable, and that the path is not a folder.", full, ex);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
     }
 
     /// <summary>Block-style YAML with the input's key order and scalar styles, LF line ends, no document markers.</summary>

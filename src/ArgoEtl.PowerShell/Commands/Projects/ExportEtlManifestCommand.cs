@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Text;
 using ArgoEtl.Core.Projects;
 using ArgoEtl.Core.Rendering;
 using ArgoEtl.PowerShell.Infrastructure;
@@ -29,6 +28,9 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
 {
     private readonly List<RenderedManifest> _forFile = [];
 
+    // Any failed input means -OutputPath is left as it was: a partial render is not written over a good file.
+    private bool _failed;
+
     /// <summary>
     /// <para type="description">Built images as artifact=reference, e.g. minio-etl=localhost:5000/minio-etl:abc@sha256:... Artifacts without one keep their bare name (with a warning).</para>
     /// </summary>
@@ -37,7 +39,8 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
     public string[] Image { get; set; } = [];
 
     /// <summary>
-    /// <para type="description">Write all objects to this file as multi-document YAML instead of returning them.</para>
+    /// <para type="description">Write all objects to this file as multi-document YAML instead of returning them. The file is written to a
+    /// temporary file beside it and renamed when complete; if any input fails, nothing is written and an existing file is left unchanged.</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -72,6 +75,7 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
         }
         catch (EtlException ex)
         {
+            _failed = true;
             WriteError(ErrorRecords.From(ex));
         }
     }
@@ -84,10 +88,22 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
         }
 
         string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutputPath);
+        if (_failed)
+        {
+            WriteWarning($"{path} was not written because rendering failed; an existing file there is unchanged.");
+            return;
+        }
+
         if (ShouldProcess(path, $"Write {_forFile.Count} rendered objects"))
         {
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-            File.WriteAllText(path, ManifestRenderer.Join(_forFile), new UTF8Encoding(false));
+            try
+            {
+                ManifestRenderer.WriteFile(path, _forFile);
+            }
+            catch (EtlException ex)
+            {
+                WriteError(ErrorRecords.From(ex));
+            }
         }
     }
 

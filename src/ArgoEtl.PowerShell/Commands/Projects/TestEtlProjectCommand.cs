@@ -10,7 +10,9 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// parameters from undeclared dependencies; dependencies on EventSources or events the project does not define; parameter destinations
 /// (spec.arguments.parameters.N.value) that do not exist; {{inputs.parameters.x}} and {{workflow.parameters.x}} that are not declared;
 /// Workflow entrypoints that name no template; images that are neither build artifacts nor fully qualified; Secret keys that neither the
-/// project nor Install-EtlInfra creates; Argo objects missing what their schemas require; and unknown skaffold.yaml fields.
+/// project nor Install-EtlInfra creates; Argo objects missing what their schemas require; manifest documents that are not Kubernetes
+/// objects (no apiVersion, kind or metadata.name: Export-EtlManifest refuses them); the same kind/namespace/name defined twice; rawYaml
+/// patterns that match nothing (at their skaffold.yaml line); and unknown skaffold.yaml fields.
 /// Returns findings; with -Strict, any error or warning then stops the pipeline with a terminating error (for CI).</para>
 /// </summary>
 /// <example>
