@@ -993,13 +993,16 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
         _ => TemplateVariables.Text(item),
     };
 
-    /// <summary>A node name as a folder name: Argo's brackets and parentheses kept, anything a file system may refuse replaced.</summary>
+    /// <summary>
+    /// A node name as a folder name. Only letters, digits, '.', '-' and '_' stay: host processes get these folders
+    /// spliced into their command lines (a shell would read "(" or ":" as syntax), and file systems refuse others.
+    /// </summary>
     internal static string Safe(string name)
     {
         var text = new StringBuilder(name.Length);
         foreach (char c in name)
         {
-            text.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '[' or ']' or '(' or ')' ? c : '_');
+            text.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_');
         }
 
         return text.ToString();
