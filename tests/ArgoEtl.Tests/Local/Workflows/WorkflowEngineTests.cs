@@ -1,4 +1,5 @@
 using ArgoEtl.Core.Runs;
+using ArgoEtl.Core.Targets.Local.Steps;
 
 namespace ArgoEtl.Tests.Local.Workflows;
 
@@ -483,5 +484,113 @@ public sealed class WorkflowEngineTests : IDisposable
         Assert.Equal(EtlRunPhase.Error, run.Node("steps-ref[0].shout").Phase);
         Assert.Contains("not one of calm, loud", run.Message, StringComparison.Ordinal);
         Assert.Contains("tools.yaml:", run.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class WorkflowEngineMoreTests : IDisposable
+{
+    private readonly LocalWorkflowHarness _h = new();
+
+    public void Dispose() => _h.Dispose();
+
+    [Fact]
+    public async Task Dag_loops_make_a_task_group_whose_outputs_aggregate_and_feed_any_succeeded()
+    {
+        var run = await _h.RunAsync("""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: fan, namespace: etl}
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                dag:
+                  tasks:
+                  - name: each
+                    template: code
+                    withItems: ["0", "1", "0"]
+                    arguments: {parameters: [{name: code, value: "{{item}}"}]}
+                  - name: after
+                    depends: each.AnySucceeded
+                    template: code
+                    arguments: {parameters: [{name: code, value: "0"}, {name: note, value: "{{tasks.each.outputs.parameters.code}} {{workflow.namespace}} {{workflow.uid}}"}]}
+              - name: code
+                inputs:
+                  parameters: [{name: code}, {name: note, default: ""}]
+                script:
+                  image: alpine:3
+                  command: [sh]
+                  source: |
+                    echo '{{inputs.parameters.note}}'
+                    echo -n "{{inputs.parameters.code}}" > /tmp/code
+                    exit {{inputs.parameters.code}}
+                outputs:
+                  parameters:
+                  - {name: code, valueFrom: {path: /tmp/code}}
+            """);
+
+        // each's failure is looked at by after's depends (AnySucceeded), so it does not fail the DAG.
+        Assert.True(run.Phase == EtlRunPhase.Succeeded, run.Describe());
+        Assert.Equal("TaskGroup", run.Node("fan.each").Type);
+        Assert.Equal(EtlRunPhase.Failed, run.Node("fan.each").Phase);
+        Assert.Equal(EtlRunPhase.Failed, run.Node("fan.each(1:1)").Phase);
+        Assert.Equal(EtlRunPhase.Succeeded, run.Node("fan.after").Phase);
+        var line = Assert.Single(_h.Lines, l => l.Node == "fan.after").Line;
+        Assert.Matches(@"^\[""0"",""0""\] etl [0-9a-f-]{36}$", line);
+    }
+
+    [Fact]
+    public async Task A_project_image_runs_its_host_entrypoint_in_place_of_the_image_command()
+    {
+        _h.Images["registry.local/etl:dev"] = new HostImage(["/bin/sh", "-c"]);
+        var run = await _h.RunAsync("""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: project}
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                container:
+                  image: registry.local/etl:dev
+                  command: [/app/argoetl-etl]
+                  args: ['echo "$MODE" > /tmp/mode']
+                  env: [{name: MODE, value: convert}]
+                outputs:
+                  parameters: [{name: mode, valueFrom: {path: /tmp/mode}}]
+            """);
+
+        Assert.True(run.Phase == EtlRunPhase.Succeeded, run.Describe());
+        Assert.Equal("convert", run.Node("project").Outputs["mode"]);
+        Assert.True(File.Exists(Path.Combine(run.RunDirectory!, "project", "fs", "tmp", "mode")));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_kills_the_running_step_tree_and_throws()
+    {
+        string pidFile = Path.Combine(_h.Root, "pid");
+        using var cancel = new CancellationTokenSource();
+        var running = _h.RunAsync($$"""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: stop}
+            spec:
+              entrypoint: main
+              templates:
+              - name: main
+                container:
+                  image: alpine:3
+                  command: [sh, -c, "sleep 60 & echo $! > {{pidFile}}; echo started; wait"]
+            """, cancel.Token);
+        while (!_h.Lines.Any(l => l.Line == "started"))
+        {
+            await Task.Delay(20);
+        }
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        int pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"sleep {pid} still runs");
+        Assert.Contains("\"Failed\"", File.ReadAllText(Path.Combine(_h.Root, "runs", "stop", "run.json")), StringComparison.Ordinal);
     }
 }

@@ -587,7 +587,8 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             return;
         }
 
-        var ran = children.Where(c => c.Phase != EtlRunPhase.Skipped).ToList();
+        // Only items that succeeded have outputs to aggregate (skipped and failed ones are left out, not nulls).
+        var ran = children.Where(c => c.Phase == EtlRunPhase.Succeeded).ToList();
         scope[prefix + ".status"] = children.Any(c => c.IsFailure) ? nameof(EtlRunPhase.Failed) : nameof(EtlRunPhase.Succeeded);
         var parameters = new JsonArray();
         foreach (var child in ran)
