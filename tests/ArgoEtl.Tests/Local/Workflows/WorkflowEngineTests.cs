@@ -347,17 +347,23 @@ public sealed class WorkflowEngineTests : IDisposable
               - {name: work, emptyDir: {}}
             """;
 
-        var run = await _h.RunAsync(Yaml.Replace("KEY", "accesskey", StringComparison.Ordinal));
+        var run = await _h.RunAsync(Yaml.Replace("key: KEY", "key: accesskey", StringComparison.Ordinal));
         Assert.True(run.Phase == EtlRunPhase.Succeeded, run.Describe());
         string work = Path.Combine(run.RunDirectory!, "env", "volumes", "work");
         Assert.Equal($"AKID|fast|http://127.0.0.1:9999|{work}|http://127.0.0.1:9999/bucket", run.Node("env").Outputs["env"]);
 
-        run = await _h.RunAsync(Yaml.Replace("KEY", "missing", StringComparison.Ordinal));
-        Assert.Equal(EtlRunPhase.Error, run.Phase);
-        Assert.Contains("'missing'", run.Message, StringComparison.Ordinal);
-        Assert.Contains("Secret 'minio'", run.Message, StringComparison.Ordinal);
-        Assert.Contains("wf.yaml:", run.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("s3cr3t", run.Message, StringComparison.Ordinal);
+        var ex = await Assert.ThrowsAsync<EtlException>(() => _h.RunAsync(Yaml.Replace("key: KEY", "key: missing", StringComparison.Ordinal)));
+        Assert.Equal("LocalReferenceNotFound", ex.Code);
+        Assert.Contains("'missing'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Secret 'minio'", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Contains("wf.yaml:14", StringComparison.Ordinal), ex.Message);
+        Assert.DoesNotContain("s3cr3t", ex.Message, StringComparison.Ordinal);
+
+        // A reference whose name comes from a parameter is checked when the step runs: the node errs, naming it.
+        run = await _h.RunAsync(Yaml.Replace("name: minio, key: KEY", "name: \"{{workflow.name}}\", key: x", StringComparison.Ordinal));
+        Assert.Equal(EtlRunPhase.Failed, run.Phase);
+        Assert.Equal(EtlRunPhase.Error, run.Node("env").Phase);
+        Assert.Contains("Secret 'env'", run.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -7,6 +7,10 @@ namespace ArgoEtl.Core.Targets.Local.Steps;
 /// </summary>
 public sealed class ImageStepDispatcher(HostProcessStepRunner host, ContainerStepRunner? containers) : IStepRunner
 {
+    /// <summary>The usual setup: the project's image table on the host, and whichever container engine is on PATH (docker, podman, buildah), if any.</summary>
+    public static ImageStepDispatcher Create(IReadOnlyDictionary<string, HostImage> images, string? buildahRoot = null) =>
+        new(new HostProcessStepRunner(images), ContainerStepRunner.Detect() is { } engine ? new ContainerStepRunner(engine, buildahRoot) : null);
+
     public async Task<StepResult> RunAsync(StepRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

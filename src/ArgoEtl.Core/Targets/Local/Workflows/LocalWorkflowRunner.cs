@@ -364,7 +364,18 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                 var step = steps[s]!.AsObject();
                 string pointer = $"{template.Pointer}/steps/{g}/{s}";
                 string stepName = (string)step["name"]!;
-                var expansion = Expand(step, pointer, template, scope);
+                List<JsonNode?>? expansion;
+                try
+                {
+                    expansion = Expand(step, pointer, template, scope);
+                }
+                catch (EtlException ex)
+                {
+                    var bad = Finish(new NodeOutcome(state.Add($"{groupName}.{stepName}", (string?)step["template"] ?? string.Empty, "Skipped")), EtlRunPhase.Error, ex.Message);
+                    runs.Add((stepName, Task.FromResult(new List<NodeOutcome> { bad }), false));
+                    continue;
+                }
+
                 runs.Add((stepName, RunCallsAsync(state, template, step, pointer, $"{groupName}.{stepName}", expansion, scope), expansion is not null));
             }
 
@@ -432,7 +443,18 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                     continue;
                 }
 
-                var expansion = Expand(task, pointer, template, scope);
+                List<JsonNode?>? expansion;
+                try
+                {
+                    expansion = Expand(task, pointer, template, scope);
+                }
+                catch (EtlException ex)
+                {
+                    var bad = Finish(new NodeOutcome(state.Add(taskName, (string?)task["template"] ?? string.Empty, "Skipped")), EtlRunPhase.Error, ex.Message);
+                    done[name] = (bad, [bad]);
+                    continue;
+                }
+
                 NodeOutcome? group = expansion is null ? null : new NodeOutcome(state.Add(taskName, (string?)task["template"] ?? string.Empty, "TaskGroup"));
                 var run = RunCallsAsync(state, template, task, pointer, taskName, expansion, scope);
                 running[run] = (name, group!, expansion is not null);

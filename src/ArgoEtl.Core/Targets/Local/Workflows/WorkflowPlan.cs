@@ -265,6 +265,32 @@ internal sealed class WorkflowPlan
                 "Run it through the local target, which provides the manifests' Secrets and ConfigMaps.", template.Where("/" + kind));
         }
 
+        // A literal Secret/ConfigMap reference that nobody provides is refused now, not when the step is reached.
+        for (int i = 0; i < env.Count; i++)
+        {
+            var reference = env[i]?["valueFrom"]?["secretKeyRef"] ?? env[i]?["valueFrom"]?["configMapKeyRef"];
+            bool secret = env[i]?["valueFrom"]?["secretKeyRef"] is not null;
+            if (reference is null || context.Values is null || reference["optional"]?.GetValueKind() == System.Text.Json.JsonValueKind.True)
+            {
+                continue;
+            }
+
+            string refName = (string?)reference["name"] ?? string.Empty;
+            string key = (string?)reference["key"] ?? string.Empty;
+            if (refName.Contains("{{", StringComparison.Ordinal) || key.Contains("{{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if ((secret ? context.Values.Secret(refName, key) : context.Values.ConfigMap(refName, key)) is null)
+            {
+                string at = template.Where($"/{kind}/env/{i}/valueFrom");
+                throw new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound,
+                    $"{label}: env {(string?)env[i]?["name"]} of template '{template.Name}' at {at} reads key '{key}' of {(secret ? "Secret" : "ConfigMap")} '{refName}', which nobody provides.",
+                    $"Add the {(secret ? "Secret" : "ConfigMap")} '{refName}' with key '{key}' to the project's manifests, or mark the reference optional.", at);
+            }
+        }
+
         var volumes = Volumes.Concat(template.Template["volumes"] as JsonArray ?? []).Select(v => (string?)v?["name"]).ToHashSet(StringComparer.Ordinal);
         var mounts = container["volumeMounts"] as JsonArray ?? [];
         for (int i = 0; i < mounts.Count; i++)
