@@ -371,7 +371,8 @@ public sealed class WorkflowEngineTests : IDisposable
     [InlineData("template", "daemon: true", "spec.templates[0].daemon", 9)]
     [InlineData("container", "  securityContext: {runAsUser: 1}", "spec.templates[0].container.securityContext", 11)]
     [InlineData("template", "sidecars: [{name: s, image: x}]", "spec.templates[0].sidecars", 9)]
-    [InlineData("spec", "onExit: main", "spec.onExit", 6)]
+    [InlineData("spec", "hooks: {exit: {template: main}}", "spec.hooks", 6)]
+    [InlineData("spec", "synchronization: {mutex: {name: m}}", "spec.synchronization", 6)]
     public async Task An_unsupported_field_stops_the_run_before_it_starts_naming_field_and_line(string where, string field, string name, int line)
     {
         string marker = Path.Combine(_h.Root, "ran");
@@ -598,5 +599,32 @@ public sealed class WorkflowEngineMoreTests : IDisposable
         int pid = int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal), $"sleep {pid} still runs");
         Assert.Contains("\"Failed\"", File.ReadAllText(Path.Combine(_h.Root, "runs", "stop", "run.json")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_exit_handler_runs_after_a_failure_and_sees_the_status()
+    {
+        var run = await _h.RunAsync("""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Workflow
+            metadata: {name: exits}
+            spec:
+              entrypoint: main
+              onExit: report
+              templates:
+              - name: main
+                container: {image: alpine:3, command: [sh, -c, "exit 4"]}
+              - name: report
+                container:
+                  image: alpine:3
+                  command: [sh, -c, "echo '{{workflow.status}} {{workflow.failures}}'"]
+            """);
+
+        Assert.Equal(EtlRunPhase.Failed, run.Phase);
+        Assert.Equal(EtlRunPhase.Succeeded, run.Node("exits.onExit").Phase);
+        var line = Assert.Single(_h.Lines, l => l.Node == "exits.onExit").Line;
+        Assert.StartsWith("Failed [{", line, StringComparison.Ordinal);
+        Assert.Contains("exit code 4", line, StringComparison.Ordinal);
+        Assert.StartsWith("Workflow/exits (wf.yaml:1)", run.Workflow, StringComparison.Ordinal);
     }
 }

@@ -39,7 +39,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
         var run = new EtlWorkflowRun
         {
             Name = plan.Name,
-            Workflow = source.Origin ?? plan.Label,
+            Workflow = source.Origin ?? (source.Pointer.Length == 0 ? source.Document.ToString() : plan.Label),
             Target = "Local",
             RunDirectory = runDirectory,
             StartedAt = DateTimeOffset.UtcNow,
@@ -87,6 +87,11 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                     ? $"Workflow exceeded its activeDeadlineSeconds ({plan.ActiveDeadline!.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s){(failed is null ? string.Empty : "; " + failed)}"
                     : failed ?? $"{root.Node.Name}: {root.Node.Message}";
             }
+
+            if (plan.OnExit is { } onExit)
+            {
+                await RunExitHandlerAsync(state, onExit, arguments, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -101,6 +106,34 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// spec.onExit, as Argo runs it: a node "&lt;wf&gt;.onExit" after the entrypoint, seeing {{workflow.status}} and
+    /// {{workflow.failures}}, not bound by the Workflow's deadline (it runs also when that killed the steps). A failing
+    /// exit handler fails a run that had succeeded.
+    /// </summary>
+    private async Task RunExitHandlerAsync(RunState state, TemplateHandle onExit, JsonObject arguments, CancellationToken cancellationToken)
+    {
+        var run = state.Run;
+        var failures = new JsonArray();
+        foreach (var node in run.Nodes.Where(n => n.Phase is EtlRunPhase.Failed or EtlRunPhase.Error && n.Type == "Pod"))
+        {
+            failures.Add(new JsonObject { ["displayName"] = node.Name[(node.Name.LastIndexOf('.') + 1)..], ["message"] = node.Message, ["templateName"] = node.Template, ["phase"] = node.Phase.ToString(), ["podName"] = node.Name });
+        }
+
+        var globals = new Dictionary<string, string>(state.Globals, StringComparer.Ordinal)
+        {
+            ["workflow.status"] = run.Phase.ToString(),
+            ["workflow.failures"] = failures.ToJsonString(),
+        };
+        var exitState = new RunState(state.Plan, run, state.Directory, globals, cancellationToken, cancellationToken);
+        var outcome = await ExecuteAsync(exitState, $"{run.Name}.onExit", onExit, arguments, globals).ConfigureAwait(false);
+        if (outcome.IsFailure && run.Phase == EtlRunPhase.Succeeded)
+        {
+            run.Phase = EtlRunPhase.Failed;
+            run.Message = $"exit handler {outcome.Node.Name}: {outcome.Node.Message}";
+        }
     }
 
     internal static DependsExpression? DependsOf(JsonObject task)

@@ -4,7 +4,7 @@ namespace ArgoEtl.Core.Targets.Local.Workflows;
 
 /// <summary>
 /// The fields the local runner implements, as a whitelist: anything else in a Workflow or WorkflowTemplate
-/// (podSpecPatch, sidecars, daemon, resource templates, onExit, synchronization, volumeClaimTemplates, ...) stops the
+/// (podSpecPatch, sidecars, daemon, resource templates, hooks, synchronization, volumeClaimTemplates, ...) stops the
 /// run before it starts with an error naming the field and its file:line. A whitelist, not a blacklist, so a field
 /// Argo adds later is refused rather than silently ignored.
 /// </summary>
@@ -20,7 +20,7 @@ internal static class WorkflowFieldCheck
         ["spec"] = new()
         {
             ["entrypoint"] = "str", ["arguments"] = "arguments", ["templates"] = "[template]", ["activeDeadlineSeconds"] = "str",
-            ["workflowTemplateRef"] = "workflowTemplateRef", ["volumes"] = "[volume]",
+            ["workflowTemplateRef"] = "workflowTemplateRef", ["volumes"] = "[volume]", ["onExit"] = "str",
             // no local effect:
             ["serviceAccountName"] = "str", ["ttlStrategy"] = "*", ["podGC"] = "*", ["imagePullSecrets"] = "*", ["nodeSelector"] = "*",
             ["tolerations"] = "*", ["affinity"] = "*", ["podMetadata"] = "*", ["workflowMetadata"] = "*", ["priority"] = "str",

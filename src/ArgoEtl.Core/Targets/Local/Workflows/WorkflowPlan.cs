@@ -43,6 +43,9 @@ internal sealed class WorkflowPlan
 
     public TimeSpan? ActiveDeadline { get; private set; }
 
+    /// <summary>spec.onExit: the exit handler, run after the entrypoint whatever its outcome.</summary>
+    public TemplateHandle? OnExit { get; private set; }
+
     public static WorkflowPlan Prepare(WorkflowSource source, LocalWorkflowContext context)
     {
         var workflow = source.Workflow;
@@ -132,6 +135,13 @@ internal sealed class WorkflowPlan
 
         var seen = new HashSet<TemplateHandle>();
         plan.CheckReachable(entry, context, seen, label);
+        if ((string?)spec["onExit"] is { } onExit)
+        {
+            plan.OnExit = owner.Find(onExit) ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.NotFound,
+                $"{label}: onExit '{onExit}' at {source.Where("/spec/onExit")} names no template of {owner.Label}.", "Name one of spec.templates.", source.Where("/spec/onExit"));
+            plan.CheckReachable(plan.OnExit, context, seen, label);
+        }
+
         return plan;
     }
 
