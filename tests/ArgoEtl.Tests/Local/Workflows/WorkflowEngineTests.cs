@@ -1,5 +1,6 @@
 using ArgoEtl.Core.Runs;
 using ArgoEtl.Core.Targets.Local.Steps;
+using ArgoEtl.Core.Targets.Local.Workflows;
 
 namespace ArgoEtl.Tests.Local.Workflows;
 
@@ -626,5 +627,42 @@ public sealed class WorkflowEngineMoreTests : IDisposable
         Assert.StartsWith("Failed [{", line, StringComparison.Ordinal);
         Assert.Contains("exit code 4", line, StringComparison.Ordinal);
         Assert.StartsWith("Workflow/exits (wf.yaml:1)", run.Workflow, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_workflow_from_a_sensor_trigger_reports_lines_of_the_sensor_file()
+    {
+        var sensor = LocalWorkflowHarness.Document("""
+            apiVersion: argoproj.io/v1alpha1
+            kind: Sensor
+            metadata: {name: csv}
+            spec:
+              triggers:
+              - template:
+                  name: convert
+                  k8s:
+                    operation: create
+                    source:
+                      resource:
+                        apiVersion: argoproj.io/v1alpha1
+                        kind: Workflow
+                        metadata: {generateName: convert-}
+                        spec:
+                          entrypoint: main
+                          templates:
+                          - name: main
+                            container: {image: alpine:3, command: [sh, -c, "true"]}
+                            podSpecPatch: "{}"
+            """, "sensor.yaml");
+        const string Pointer = "/spec/triggers/0/template/k8s/source/resource";
+        var resource = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(sensor.Object["spec"]!["triggers"]![0]!["template"]!["k8s"]!["source"]!["resource"]!.ToJsonString())!;
+        var ex = await Assert.ThrowsAsync<EtlException>(() => _h.Engine().RunAsync(new WorkflowSource(resource, sensor, Pointer, "Sensor/csv trigger convert"), CancellationToken.None));
+        Assert.Equal("LocalUnsupportedField", ex.Code);
+        Assert.Contains("sensor.yaml:20", ex.Message, StringComparison.Ordinal);
+
+        resource["spec"]!["templates"]![0]!.AsObject().Remove("podSpecPatch");
+        var run = await _h.Engine().RunAsync(new WorkflowSource(resource, sensor, Pointer, "Sensor/csv trigger convert"), CancellationToken.None);
+        Assert.Equal(EtlRunPhase.Succeeded, run.Phase);
+        Assert.Equal("Sensor/csv trigger convert", run.Workflow);
     }
 }
