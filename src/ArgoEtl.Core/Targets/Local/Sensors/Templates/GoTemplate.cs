@@ -75,7 +75,7 @@ public sealed class GoTemplate
                     nodes.Add(ParseControl(keyword, tokens.Skip(1).ToList(), pieces, ref at));
                     break;
                 case "define" or "template" or "block" or "break" or "continue":
-                    throw new GoTemplateException($"{{{{{keyword}}}}} is not supported by the local target's template engine");
+                    throw new GoTemplateException($"{{{{{keyword}}}}} is not supported by the local target's template engine", unsupported: true);
                 default:
                     nodes.Add(new ActionNode(ParsePipe(tokens)));
                     break;
@@ -214,6 +214,7 @@ public sealed class GoTemplate
                         "false" => new LiteralArg(false),
                         "nil" => new LiteralArg(null),
                         _ when TemplateFunctions.Exists(token.Text) => new FunctionArg(token.Text),
+                        _ when TemplateFunctions.IsSprigName(token.Text) => throw new GoTemplateException($"the sprig function \"{token.Text}\" is not implemented by the local target", unsupported: true),
                         _ => throw new GoTemplateException($"function \"{token.Text}\" not defined"),
                     });
                     break;

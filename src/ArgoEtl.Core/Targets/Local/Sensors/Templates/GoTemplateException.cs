@@ -8,4 +8,9 @@ public sealed class GoTemplateException : Exception
     public GoTemplateException(string message) : base(message) { }
 
     public GoTemplateException(string message, Exception inner) : base(message, inner) { }
+
+    public GoTemplateException(string message, bool unsupported) : base(message) => Unsupported = unsupported;
+
+    /// <summary>Valid Go template syntax or a sprig function the local target does not implement (not an upstream failure).</summary>
+    public bool Unsupported { get; }
 }

@@ -100,10 +100,30 @@ public static class TemplateFunctions
         ["min"] = new(1, -1, a => a.Min(ToInt64)),
     };
 
+    // Every function sprig v3 and text/template define, so a template calling one not implemented here is reported as
+    // unsupported instead of failing as an unknown function would (which argo-events treats as "fall back").
+    private static readonly HashSet<string> AllUpstreamNames = new(StringComparer.Ordinal)
+    {
+        "html", "js", "slice", "call", "hello", "ago", "date", "date_in_zone", "date_modify", "dateInZone", "dateModify", "duration", "durationRound", "htmlDate", "htmlDateInZone",
+        "must_date_modify", "mustDateModify", "mustToDate", "now", "toDate", "unixEpoch", "abbrev", "abbrevboth", "camelcase", "initials", "kebabcase", "plural", "randAlpha",
+        "randAlphaNum", "randAscii", "randNumeric", "shuffle", "snakecase", "swapcase", "untitle", "wrap", "wrapWith", "splitn", "toStrings", "toDecimal", "seq", "until", "untilStep",
+        "biggest", "ceil", "floor", "round", "addf", "add1f", "subf", "divf", "mulf", "maxf", "minf", "fromYaml", "toYaml", "mustToJson", "mustToPrettyJson", "mustToRawJson",
+        "mustFromJson", "b32enc", "b32dec", "tuple", "set", "unset", "pluck", "pick", "omit", "merge", "mergeOverwrite", "mustMerge", "mustMergeOverwrite", "values", "append", "push",
+        "mustAppend", "mustPush", "prepend", "mustPrepend", "mustFirst", "rest", "mustRest", "mustLast", "initial", "mustInitial", "reverse", "mustReverse", "uniq", "mustUniq",
+        "without", "mustWithout", "has", "mustHas", "compact", "mustCompact", "sortAlpha", "concat", "dig", "chunk", "mustChunk", "deepCopy", "mustDeepCopy", "all", "any",
+        "fail", "env", "expandenv", "getHostByName", "base", "dir", "clean", "ext", "isAbs", "osBase", "osClean", "osDir", "osExt", "osIsAbs", "regexFindAll", "regexSplit",
+        "regexQuoteMeta", "mustRegexMatch", "mustRegexFindAll", "mustRegexFind", "mustRegexReplaceAll", "mustRegexReplaceAllLiteral", "mustRegexSplit", "sha1sum", "sha512sum",
+        "adler32sum", "bcrypt", "htpasswd", "genPrivateKey", "derivePassword", "buildCustomCert", "genCA", "genCAWithKey", "genSelfSignedCert", "genSelfSignedCertWithKey",
+        "genSignedCert", "genSignedCertWithKey", "encryptAES", "decryptAES", "randBytes", "uuidv4", "semver", "semverCompare", "fromJsonArray", "typeOf", "typeIs", "typeIsLike",
+        "kindOf", "kindIs", "deepEqual", "urlParse", "urlJoin", "toStrings", "float", "int32", "atof",
+    };
+
     /// <summary>The function names a template may call.</summary>
     public static IReadOnlyCollection<string> Names => Functions.Keys;
 
     internal static bool Exists(string name) => Functions.ContainsKey(name);
+
+    internal static bool IsSprigName(string name) => AllUpstreamNames.Contains(name);
 
     internal static object? Call(string name, IReadOnlyList<object?> args)
     {
