@@ -154,8 +154,15 @@ public sealed class SensorEvaluator
     private EtlException Unresolved(SensorTrigger trigger, ParameterResolutionException ex)
     {
         var parameter = ex.Parameter;
-        string where = Sensor.Where(parameter?.Pointer ?? trigger.Pointer);
         var src = parameter?.Source;
+        // Point at the field that failed to resolve, not just the parameter.
+        string field = src is null ? string.Empty
+            : !string.IsNullOrEmpty(src.DataKey) ? "/src/dataKey"
+            : !string.IsNullOrEmpty(src.DataTemplate) ? "/src/dataTemplate"
+            : !string.IsNullOrEmpty(src.ContextKey) ? "/src/contextKey"
+            : !string.IsNullOrEmpty(src.ContextTemplate) ? "/src/contextTemplate"
+            : "/src";
+        string where = Sensor.Where(parameter is null ? trigger.Pointer : parameter.Pointer + field);
         string key = src is null ? string.Empty
             : !string.IsNullOrEmpty(src.DataTemplate) ? $"dataTemplate '{src.DataTemplate}'" + (string.IsNullOrEmpty(src.DataKey) ? string.Empty : $" and dataKey '{src.DataKey}'")
             : !string.IsNullOrEmpty(src.DataKey) ? $"dataKey '{src.DataKey}'"
