@@ -62,6 +62,7 @@ public sealed class GjsonPathTests
     [InlineData("children|@reverse")]
     [InlineData("child*.0")]
     [InlineData("@this")]
+    [InlineData("[name.first,age]")]
     public void Syntax_outside_the_subset_is_reported_not_misread(string path)
     {
         Assert.NotNull(GjsonPath.Unsupported(path));

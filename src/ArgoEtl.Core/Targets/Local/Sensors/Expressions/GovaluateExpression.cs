@@ -169,7 +169,7 @@ public sealed class GovaluateExpression
                 bool match;
                 try
                 {
-                    match = Regex.IsMatch(subject, pattern, RegexOptions.None, TimeSpan.FromSeconds(1));
+                    match = FilterEvaluator.GoRegex(pattern).IsMatch(subject);
                 }
                 catch (ArgumentException ex)
                 {

@@ -16,6 +16,16 @@ public static class GjsonPath
     public static string? Unsupported(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.StartsWith('[') || path.StartsWith('{'))
+        {
+            return "gjson multipaths ('[a,b]', '{a,b}') are not supported";
+        }
+
+        if (path.StartsWith('!'))
+        {
+            return "gjson literals ('!true') are not supported";
+        }
+
         for (int i = 0; i < path.Length; i++)
         {
             char c = path[i];
