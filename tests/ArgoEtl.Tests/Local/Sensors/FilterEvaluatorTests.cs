@@ -144,6 +144,29 @@ public sealed class FilterEvaluatorTests
         Assert.True(expected == Passes(filters, "{}", time: DateTimeOffset.Parse(at, System.Globalization.CultureInfo.InvariantCulture)), name);
     }
 
+    private const string Advanced = """{ "a": "x", "b": 10, "c": { "d": "hello world", "e": false } }""";
+
+    public static TheoryData<string, DependencyFilters, LogicalOperator, bool> AdvancedCases() => new()
+    {
+        // filter_test.go "test advanced logic" (the verdict of Filter(), where an error is always a rejection).
+        { "(A && B) && (C && D)", new([D("a", "string", ["x"]), D("b", "number", ["10"])], [E("d == \"hello world\"", ("d", "c.d")), E("e == false", ("e", "c.e"))], null, null, LogicalOperator.And, LogicalOperator.And), LogicalOperator.And, true },
+        { "(A && B) && (C && D) with error", new([D("z", "string", ["x"]), D("b", "number", ["10"])], [E("d == \"hello world\"", ("d", "c.d")), E("e == false\"", ("e", "c.e"))], null, null, LogicalOperator.And, LogicalOperator.And), LogicalOperator.And, false },
+        { "(A && B) || (C && D)", new([D("a", "string", ["x"]), D("b", "number", ["10"])], [E("d == \"hello world\"", ("d", "c.d")), E("e == true", ("e", "c.e"))], null, null, LogicalOperator.And, LogicalOperator.And), LogicalOperator.Or, true },
+        { "(A || B) && (C || D)", new([D("a", "string", ["x"]), D("b", "number", ["11"])], [E("d == \"hello world\"", ("d", "c.d")), E("e == true", ("e", "c.e"))], null, null, LogicalOperator.Or, LogicalOperator.Or), LogicalOperator.And, true },
+        { "or with only false filters", new([D("a.d.e.f", "string", ["not-valid"]), D("a.h.i", "string", ["not-valid", "not-valid-2"])], [E("A == \"not-valid\"", ("A", "a.b"))], null, null, LogicalOperator.And, LogicalOperator.And), LogicalOperator.Or, false },
+        { "empty filters", new(null, null, null, null, LogicalOperator.And, LogicalOperator.And), LogicalOperator.And, true },
+        { "time filter that does not parse", new(null, null, null, new TimeFilter("09:09:0", "19:19:19", null), LogicalOperator.And, LogicalOperator.And), LogicalOperator.And, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(AdvancedCases))]
+    public void Filters_logical_operators_combine_like_upstream(string name, DependencyFilters filters, LogicalOperator op, bool expected)
+    {
+        string json = name.StartsWith("or with", StringComparison.Ordinal) ? """{"a": {"b": "c", "d": {"e": {"f": "g"}}, "h": {"i": "j"}}}""" : Advanced;
+
+        Assert.True(expected == Passes(filters, json, op), name);
+    }
+
     [Fact]
     public void Filters_logical_operator_or_passes_on_any_group_but_fails_on_any_error()
     {
