@@ -1,0 +1,13 @@
+using ArgoEtl.Core.Targets.Local.Events;
+
+namespace ArgoEtl.Core.Targets.Local.Sensors;
+
+/// <summary>
+/// A dependency against an event: <paramref name="Event"/> is null when no event for it was given; <paramref name="Passed"/>
+/// is upstream's verdict over all its filters, <paramref name="Filters"/> the verdict of each.
+/// </summary>
+public sealed record DependencyEvaluation(string Dependency, LocalEvent? Event, bool Passed, IReadOnlyList<FilterOutcome> Filters, string Reason)
+{
+    public static DependencyEvaluation NoEvent(SensorDependency dependency) =>
+        new(dependency?.Name ?? string.Empty, null, false, [], $"no event from {dependency?.EventSourceName}/{dependency?.EventName}");
+}
