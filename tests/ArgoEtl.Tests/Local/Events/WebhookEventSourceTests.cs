@@ -59,7 +59,8 @@ public sealed class WebhookEventSourceTests
         await using var source = new LocalWebhookEventSource(Webhook(port, method: "GET"), collector.Sink);
         await source.StartAsync();
 
-        using var response = await Http.GetAsync($"http://127.0.0.1:{port}/example?file=a.csv&tag=x&tag=y");
+        // Both loopback names reach the server (HttpListener matches the Host header against its prefixes).
+        using var response = await Http.GetAsync($"http://localhost:{port}/example?file=a.csv&tag=x&tag=y");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"file":["a.csv"],"tag":["x","y"]}""", (await collector.NextAsync()).Data!["body"]!.ToJsonString());

@@ -128,7 +128,9 @@ public sealed class WebhookRouter : IAsyncDisposable
         public static PortServer Start(int port)
         {
             var listener = new HttpListener { IgnoreWriteExceptions = true };
+            // HttpListener matches the Host header against its prefixes: both loopback names are served.
             listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            listener.Prefixes.Add($"http://localhost:{port}/");
             try
             {
                 listener.Start();
