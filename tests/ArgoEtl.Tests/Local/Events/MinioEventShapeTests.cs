@@ -192,4 +192,33 @@ public sealed class MinioEventShapeTests
 
         Assert.Equal("LocalEventNotFound", Assert.Throws<EtlException>(() => InjectedEvents.Find(all, "hooks", "nope")).Code);
     }
+
+    [Fact]
+    public async Task TheSetRoutesStoreNotificationsToItsMinioEventsAndNamesTheirBuckets()
+    {
+        var all = EventSourceParser.Parse(Manifest("""
+            kind: EventSource
+            metadata:
+              name: two
+            spec:
+              minio:
+                csv: {bucket: {name: etl}, events: ["s3:ObjectCreated:*"], filter: {suffix: .csv}}
+                gone: {bucket: {name: archive}, events: ["s3:ObjectRemoved:Delete"]}
+            """));
+        var collector = new Collector();
+        var verbose = new List<string>();
+        await using var set = new LocalEventSourceSet(all, collector.Sink, new LocalEventSourceOptions { Verbose = verbose.Add });
+        await set.StartAsync();
+
+        Assert.Equal(["archive", "etl"], set.Buckets.Order(StringComparer.Ordinal));
+        Assert.Equal(1, await set.OnObjectStoreNotificationAsync(new ObjectStoreNotification("s3:ObjectCreated:Copy", "etl", "a.csv", 1, "e", "text/csv", Time)));
+        Assert.Equal("csv", (await collector.NextAsync()).EventName);
+        Assert.Equal(1, await set.OnObjectStoreNotificationAsync(new ObjectStoreNotification("s3:ObjectRemoved:Delete", "archive", "x", 0, "", "", Time)));
+        Assert.Equal("gone", (await collector.NextAsync()).EventName);
+        Assert.Equal(0, await set.OnObjectStoreNotificationAsync(new ObjectStoreNotification("s3:ObjectCreated:Put", "etl", "a.json", 1, "e", "application/json", Time)));
+        Assert.Contains("matched no minio event", Assert.Single(verbose), StringComparison.Ordinal);
+
+        await set.StopAsync();
+        Assert.Equal(0, await set.OnObjectStoreNotificationAsync(new ObjectStoreNotification("s3:ObjectCreated:Put", "etl", "b.csv", 1, "e", "text/csv", Time)));
+    }
 }

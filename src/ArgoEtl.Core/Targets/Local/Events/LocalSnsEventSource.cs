@@ -51,6 +51,12 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
             _options.Verbose?.Invoke($"{_definition}: validateSignature is not enforced by the local target (no AWS signing certificate is reachable); messages are accepted unsigned.");
         }
 
+        // A Secret nobody provides is an error at start, not a 500 on the first request.
+        if (_definition.Webhook.AuthSecret is { } secret)
+        {
+            _ = _options.ResolveSecret(secret, _definition);
+        }
+
         _route ??= _router.Add(_definition.Webhook.Port, _definition.Webhook.Endpoint, _definition.ToString(), HandleAsync);
         return Task.CompletedTask;
     }

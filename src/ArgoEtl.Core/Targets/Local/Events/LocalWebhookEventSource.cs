@@ -32,6 +32,12 @@ public sealed class LocalWebhookEventSource : ILocalEventSource
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
+        // A Secret nobody provides is an error at start, not a 500 on the first request.
+        if (_definition.Webhook.AuthSecret is { } secret)
+        {
+            _ = _options.ResolveSecret(secret, _definition);
+        }
+
         _route ??= _router.Add(_definition.Webhook.Port, _definition.Webhook.Endpoint, _definition.ToString(), HandleAsync);
         return Task.CompletedTask;
     }

@@ -193,6 +193,11 @@ public sealed class WebhookRouter : IAsyncDisposable
             {
                 context.Response.Abort();
             }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A handler that failed (a Secret nobody provides, ...) still answers; core messages carry no secrets.
+                await RespondAsync(context.Response, 500, ex.Message).ConfigureAwait(false);
+            }
         }
 
         public async Task StopAsync()
