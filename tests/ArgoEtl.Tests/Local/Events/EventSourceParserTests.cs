@@ -194,4 +194,25 @@ public sealed class EventSourceParserTests
         Assert.Equal("EventSourceInvalid", ex.Code);
         Assert.Contains("has neither path nor pathRegexp", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void AnEventNameIsUsedOncePerEventSourceAndOtherKindsAreSkipped()
+    {
+        var ex = Assert.Throws<EtlException>(() => EventSourceParser.Parse(Manifest("""
+            kind: EventSource
+            metadata:
+              name: twice
+            spec:
+              webhook:
+                landed: {port: "12000", endpoint: /a, method: POST}
+              file:
+                landed: {eventType: CREATE, watchPathConfig: {directory: /d/, path: a}}
+            """)));
+        Assert.Equal("EventSourceInvalid", ex.Code);
+        Assert.Contains("event name 'landed' is defined twice", ex.Message, StringComparison.Ordinal);
+
+        var sensor = Manifest("kind: Sensor\nmetadata: {name: s}\nspec: {}\n", "k8s/sensor.yaml");
+        var source = Manifest("kind: EventSource\nmetadata: {name: e}\nspec: {webhook: {a: {port: '1', endpoint: /a, method: POST}}}\n");
+        Assert.Equal("a", Assert.Single(EventSourceParser.ParseAll([sensor, source])).EventName);
+    }
 }

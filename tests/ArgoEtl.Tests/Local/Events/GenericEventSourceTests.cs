@@ -137,4 +137,21 @@ public sealed class GenericEventSourceTests
         Assert.Equal("Bearer t0ken", Assert.Single(server.Calls).Authorization);
         await source.StopAsync();
     }
+
+    [Fact]
+    public async Task WithoutInsecureTheSourceRefusesToStartAsUpstreamNeverConnects()
+    {
+        var secure = Single<GenericEventDefinition>("""
+            kind: EventSource
+            metadata:
+              name: ftp
+            spec:
+              generic:
+                tls: {url: "localhost:1", config: ""}
+            """);
+        await using var source = new LocalGenericEventSource(secure, new Collector().Sink);
+        var ex = await Assert.ThrowsAsync<EtlException>(() => source.StartAsync());
+        Assert.Equal("GenericInsecureRequired", ex.Code);
+        Assert.StartsWith("k8s/eventsource.yaml:6:", ex.Message, StringComparison.Ordinal);
+    }
 }

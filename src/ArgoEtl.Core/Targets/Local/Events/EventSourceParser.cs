@@ -18,6 +18,13 @@ public static class EventSourceParser
 
     private static readonly HashSet<string> FileEventTypes = new(StringComparer.Ordinal) { "CREATE", "WRITE", "REMOVE", "RENAME", "CHMOD" };
 
+    /// <summary>The events of every EventSource among <paramref name="documents"/> (other kinds are skipped).</summary>
+    public static IReadOnlyList<EventSourceDefinition> ParseAll(IEnumerable<ManifestDocument> documents)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return [.. documents.Where(d => string.Equals(d.Kind, "EventSource", StringComparison.Ordinal)).SelectMany(Parse)];
+    }
+
     public static IReadOnlyList<EventSourceDefinition> Parse(ManifestDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -62,6 +69,15 @@ public static class EventSourceParser
                         document.Where(pointer)),
                 });
             }
+        }
+
+        // Sensors address an event by EventSource and event name only, so a name may appear under one type only.
+        if (definitions.GroupBy(d => d.EventName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
+        {
+            var twice = duplicate.ToList();
+            throw new EtlException("EventSourceInvalid", EtlErrorKind.InvalidData,
+                $"{twice[1].Where}: event name '{duplicate.Key}' is defined twice in EventSource {sourceName} ({twice[0].Type} at {twice[0].Where}, {twice[1].Type} here).",
+                "Give each event of an EventSource its own name.", twice[1].Where);
         }
 
         if (definitions.Count == 0)

@@ -9,7 +9,8 @@ namespace ArgoEtl.Core.Targets.Local.Events;
 
 /// <summary>
 /// A running generic event: the gRPC client of upstream's generic.proto (sources/generic/start.go). It dials
-/// <c>url</c> (h2c when insecure, TLS otherwise), calls StartEventSource with the event name and config bytes —
+/// <c>url</c> over h2c (upstream sets transport credentials only for insecure: true, and without them grpc-go refuses
+/// to dial, so insecure: false is an error at start), calls StartEventSource with the event name and config bytes —
 /// with <c>authorization: Bearer &lt;token&gt;</c> when authSecret is set — and turns each streamed payload into
 /// <c>{"body": ..., "metadata"?: {...}}</c>: the payload as JSON when jsonBody, else a base64 string (Go's []byte).
 /// The Event's own name is ignored, as upstream. A failed dial or a broken stream is retried every
@@ -41,6 +42,15 @@ public sealed class LocalGenericEventSource : ILocalEventSource
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
+        if (!_definition.Insecure)
+        {
+            // grpc-go refuses a client without transport credentials ("no transport security set"), and upstream sets
+            // them only for insecure: true — such an event never connects in a cluster either, so say it now.
+            throw new EtlException("GenericInsecureRequired", EtlErrorKind.InvalidData,
+                $"{_definition.Where}: {_definition} has insecure: false; Argo Events' generic source then dials without transport credentials, which gRPC refuses (no transport security set), so it never receives an event.",
+                "Set insecure: true (upstream's generic source has no TLS settings).", _definition.Where);
+        }
+
         // Resolve the token now so a missing Secret is an error at start, not a retry loop.
         _ = Token();
         _loop ??= Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
