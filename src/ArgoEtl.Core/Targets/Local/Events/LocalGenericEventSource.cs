@@ -106,7 +106,8 @@ public sealed class LocalGenericEventSource : ILocalEventSource
         {
             try
             {
-                using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { MaxReceiveMessageSize = null });
+                // Default options: a 4 MiB message limit, as grpc-go's client has.
+                using var channel = GrpcChannel.ForAddress(address);
                 var client = new Eventing.EventingClient(channel);
                 var headers = new Metadata();
                 if (Token() is { } token)

@@ -44,8 +44,9 @@ public sealed class LocalMinioEventSource : ILocalEventSource
     }
 
     /// <summary>
-    /// Takes one store notification (wire this to the store's event). Returns whether it fired an event; a notification
-    /// for another bucket, key or event name, or one arriving while stopped, fires nothing.
+    /// Takes one store notification (wire this to the store's event). Returns whether it dispatched an event; a
+    /// notification for another bucket, key or event name, or one arriving while stopped, fires nothing, and a failed
+    /// dispatch is reported at verbose level.
     /// </summary>
     public async ValueTask<bool> OnObjectStoreNotificationAsync(ObjectStoreNotification notification, CancellationToken cancellationToken = default)
     {
@@ -55,8 +56,17 @@ public sealed class LocalMinioEventSource : ILocalEventSource
             return false;
         }
 
-        await _sink(Shape(_definition, notification, _options), cancellationToken).ConfigureAwait(false);
-        return true;
+        try
+        {
+            await _sink(Shape(_definition, notification, _options), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // As upstream: a failed dispatch is logged and the source goes on with the next notification.
+            _options.Verbose?.Invoke($"{_definition}: the event for {notification.Bucket}/{notification.Key} was not dispatched: {ex.Message}");
+            return false;
+        }
     }
 
     /// <summary>The event this definition emits for a notification (also what Invoke-EtlPipeline injects).</summary>
