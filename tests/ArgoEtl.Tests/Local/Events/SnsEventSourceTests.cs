@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using ArgoEtl.Core.Targets.Local.Events;
@@ -12,6 +14,7 @@ public sealed class SnsEventSourceTests
 {
     private const string TopicArn = "arn:aws:sns:eu-west-1:123456789012:landing";
     private static readonly HttpClient Http = new();
+    private static readonly string[] NotificationSignedFields = ["Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"];
 
     private static SnsEventDefinition Sns(int port) => Single<SnsEventDefinition>($$"""
         kind: EventSource
@@ -114,6 +117,48 @@ public sealed class SnsEventSourceTests
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, notObject.StatusCode);
         Assert.Equal("bad request, not a valid SNS notification", await notObject.Content.ReadAsStringAsync());
+        Assert.False(collector.TryTake(out _));
+    }
+
+    [Fact]
+    public async Task WithVerificationOnASignedMessagePassesAndATamperedOneIs400()
+    {
+        // A signing certificate of our own, handed out for the SigningCertURL as AWS would serve its own.
+        using var key = RSA.Create(2048);
+        var certificateRequest = new CertificateRequest("CN=sns.eu-west-1.amazonaws.com", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = certificateRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        string pem = certificate.ExportCertificatePem();
+        var fetched = new List<Uri>();
+        int port = RunningProcess.FreePort();
+        var collector = new Collector();
+        var options = new LocalEventSourceOptions
+        {
+            VerifySnsSignatures = true,
+            SnsSigningCertificates = (uri, _) => { fetched.Add(uri); return Task.FromResult(pem); },
+        };
+        var definition = Sns(port) with { ValidateSignature = true };
+        await using var source = new LocalSnsEventSource(definition, collector.Sink, options);
+        await source.StartAsync();
+
+        var envelope = SnsMessages.Notification(TopicArn, "{\"Records\":[]}", "Amazon S3 Notification");
+        envelope["SigningCertURL"] = "https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem";
+        // SNS signature version 1: SHA1withRSA over "Name\nvalue\n" for Message, MessageId, Subject, Timestamp, TopicArn, Type.
+        string canonical = string.Concat(NotificationSignedFields.Select(name => $"{name}\n{(string?)envelope[name]}\n"));
+        envelope["Signature"] = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes(canonical), HashAlgorithmName.SHA1, RSASignaturePadding.Pkcs1));
+
+        using var signed = await Http.PostAsync($"http://127.0.0.1:{port}/sns", new StringContent(envelope.ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, signed.StatusCode);
+        Assert.Equal("{\"Records\":[]}", (await collector.NextAsync()).Data!["body"]!["Message"]!.GetValue<string>());
+
+        envelope["Message"] = "{\"Records\":[{}]}";
+        using var tampered = await Http.PostAsync($"http://127.0.0.1:{port}/sns", new StringContent(envelope.ToJsonString()));
+        Assert.Equal(HttpStatusCode.BadRequest, tampered.StatusCode);
+        Assert.Equal("message signature check error", await tampered.Content.ReadAsStringAsync());
+
+        envelope["SigningCertURL"] = $"http://127.0.0.1:{port}/cert.pem";
+        using var foreignCertificate = await Http.PostAsync($"http://127.0.0.1:{port}/sns", new StringContent(envelope.ToJsonString()));
+        Assert.Equal(HttpStatusCode.BadRequest, foreignCertificate.StatusCode);
+        Assert.Equal(2, fetched.Count);
         Assert.False(collector.TryTake(out _));
     }
 }

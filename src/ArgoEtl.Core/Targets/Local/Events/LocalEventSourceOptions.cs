@@ -25,6 +25,12 @@ public sealed record LocalEventSourceOptions
     /// </summary>
     public bool VerifySnsSignatures { get; init; }
 
+    /// <summary>
+    /// Fetches the PEM certificate at a SigningCertURL when verifying SNS signatures; an HTTP GET with
+    /// <see cref="HttpClient"/> when null. A stand-in lets verification run where AWS's host cannot be reached.
+    /// </summary>
+    public Func<Uri, CancellationToken, Task<string>>? SnsSigningCertificates { get; init; }
+
     /// <summary>The local store's region, principal and URL, as they appear in MinIO records.</summary>
     public string StoreRegion { get; init; } = "us-east-1";
 

@@ -206,7 +206,9 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
 
         try
         {
-            string pem = await _http.GetStringAsync(certUrl, cancellationToken).ConfigureAwait(false);
+            string pem = _options.SnsSigningCertificates is { } fetch
+                ? await fetch(certUrl, cancellationToken).ConfigureAwait(false)
+                : await _http.GetStringAsync(certUrl, cancellationToken).ConfigureAwait(false);
             using var cert = X509Certificate2.CreateFromPem(pem);
             using RSA? rsa = cert.GetRSAPublicKey();
             var canonical = new StringBuilder();
