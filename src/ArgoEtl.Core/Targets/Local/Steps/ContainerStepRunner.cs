@@ -30,19 +30,18 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
         return Answers("buildah", "--version") ? ContainerEngine.Buildah : null;
     }
 
-    /// <summary>The buildah storage arguments (vfs, under the ArgoEtl folder or the one given).</summary>
-    public IReadOnlyList<string> BuildahStorage
-    {
-        get
-        {
-            string root = buildahRoot ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "argoetl", "buildah");
-            return ["--storage-driver", "vfs", "--root", Path.Combine(root, "root"), "--runroot", Path.Combine(root, "runroot")];
-        }
-    }
+    // The same storage and containers.conf the image builders use, so images they built are found here and buildah
+    // never guesses its network backend.
+    private readonly Lazy<Images.BuildahStorage> _buildah = new(() => new Images.BuildahStorage(buildahRoot));
+
+    /// <summary>The buildah settings steps run with (vfs storage under the ArgoEtl folder or the one given).</summary>
+    public Images.BuildahStorage Buildah => _buildah.Value;
 
     private string Tool => Engine switch { ContainerEngine.Docker => "docker", ContainerEngine.Podman => "podman", _ => "buildah" };
 
-    private IReadOnlyList<string> Prefix => Engine == ContainerEngine.Buildah ? BuildahStorage : [];
+    private IReadOnlyList<string> Prefix => Engine == ContainerEngine.Buildah ? Buildah.Arguments : [];
+
+    private IReadOnlyDictionary<string, string> ToolEnvironment => Engine == ContainerEngine.Buildah ? Buildah.Environment : new Dictionary<string, string>();
 
     /// <summary>Whether <paramref name="image"/> is in local storage.</summary>
     public async Task<bool> HasImageAsync(string image, CancellationToken cancellationToken)
@@ -95,7 +94,7 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
 
         // Killing the client does not stop the container: remove it by name.
         async Task Remove() => await CaptureAsync(Tool, ["rm", "-f", name], CancellationToken.None).ConfigureAwait(false);
-        var outcome = await StepProcess.RunAsync(request, argv, new Dictionary<string, string>(), request.NodeDirectory, Remove, cancellationToken).ConfigureAwait(false);
+        var outcome = await StepProcess.RunAsync(request, argv, ToolEnvironment, request.NodeDirectory, Remove, cancellationToken).ConfigureAwait(false);
         return new StepResult(outcome.ExitCode, request.LogPath, outcome.Duration, outcome.DeadlineExceeded, outcome.Stdout);
     }
 
@@ -150,7 +149,7 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
             argv.Add("--");
             argv.AddRange(command);
             argv.AddRange(args);
-            var outcome = await StepProcess.RunAsync(request, argv, new Dictionary<string, string>(), request.NodeDirectory, null, cancellationToken).ConfigureAwait(false);
+            var outcome = await StepProcess.RunAsync(request, argv, ToolEnvironment, request.NodeDirectory, null, cancellationToken).ConfigureAwait(false);
             return new StepResult(outcome.ExitCode, request.LogPath, outcome.Duration, outcome.DeadlineExceeded, outcome.Stdout);
         }
         finally
@@ -164,12 +163,17 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
             ? list.EnumerateArray().Select(e => e.GetString() ?? string.Empty).ToList()
             : [];
 
-    private static async Task<(int Code, string Output)> CaptureAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken)
+    private async Task<(int Code, string Output)> CaptureAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in ToolEnvironment)
+        {
+            start.Environment[key] = value;
         }
 
         try
