@@ -55,12 +55,13 @@ public sealed class ExampleTests
     {
         string dir = Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "examples", example);
         var profile = SkaffoldProject.Load(dir, new ProjectContext("render", "none", new Dictionary<string, string>())).Profiles[0];
-        var images = new Dictionary<string, string>
+        var images = new Dictionary<string, string> { ["argoetl-etl"] = "localhost:5000/argoetl-etl:0123abcd@sha256:" + new string('a', 64) };
+        if (example == "ftp")
         {
-            ["argoetl-etl"] = "localhost:5000/argoetl-etl:0123abcd@sha256:" + new string('a', 64),
-            ["argoetl-ftp-events"] = "localhost:5000/argoetl-ftp-events:0123abcd@sha256:" + new string('b', 64),
-            ["argoetl-vsftpd"] = "localhost:5000/argoetl-vsftpd:0123abcd@sha256:" + new string('c', 64),
-        };
+            images["argoetl-ftp-events"] = "localhost:5000/argoetl-ftp-events:0123abcd@sha256:" + new string('b', 64);
+            images["argoetl-vsftpd"] = "localhost:5000/argoetl-vsftpd:0123abcd@sha256:" + new string('c', 64);
+        }
+
         // The Argo objects are what the upstream schemas cover; the ftp example's Deployments and Services are not theirs.
         var manifests = new ManifestRenderer(images, new ProjectContext(), w => Assert.Fail(w.ToString())).Render(profile, default)
             .Where(m => Schemas.Value.ContainsKey(m.Kind)).ToList();
