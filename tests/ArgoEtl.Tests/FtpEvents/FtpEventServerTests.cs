@@ -51,13 +51,13 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
     }
 
 #pragma warning disable SYSLIB0014 // FtpWebRequest: an FTP client that is not ours, uploading the way a user would.
-    private static async Task UploadSlowlyAsync(Vsftpd ftp, string path, int pieces, int pieceSize, TimeSpan pause)
+    private static async Task UploadSlowlyAsync(string user, string password, int port, string path, int pieces, int pieceSize, TimeSpan pause)
     {
-        var put = (FtpWebRequest)WebRequest.Create($"{ftp.Url}{path}");
+        var put = (FtpWebRequest)WebRequest.Create($"ftp://127.0.0.1:{port}{path}");
         put.Method = WebRequestMethods.Ftp.UploadFile;
         put.UseBinary = true;
         put.UsePassive = true;
-        put.Credentials = new NetworkCredential(ftp.User ?? "anonymous", ftp.Password ?? "test@");
+        put.Credentials = new NetworkCredential(user, password);
         await using (var body = await put.GetRequestStreamAsync())
         {
             for (int i = 0; i < pieces; i++)
@@ -78,20 +78,21 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
     public async Task A_slowly_uploaded_file_is_sent_once_when_stable_and_again_as_modified_when_it_changes()
     {
         using var ftp = ArgoEtl.Testing.Substrates.StartVsftpdWithUser();
+        using var served = new RestartableVsftpd(ftp); // passive ports for the uploader and the watcher at once
         string passwordFile = Path.Combine(_work, "password");
         await File.WriteAllTextAsync(passwordFile, ftp.Password + "\n");
         WriteFile(ftp, "old.csv", "a\n1\n");
         using var server = new FtpEventServerProcess(new Dictionary<string, string> { ["FTP_USER"] = ftp.User!, ["FTP_PASSWORD_FILE"] = passwordFile });
 
         // Two streams at once, each with its own config and checkpoint: everything (.NET) and only what comes later (node).
-        await using var all = new DotnetSubscription(server.Url, "all", Config(ftp.Port, Path.Combine(_work, "all.json"), "all", "500ms"));
-        await using var later = new NodeSubscription(server.Address, "later", Config(ftp.Port, Path.Combine(_work, "later.json"), "now", "500ms"));
+        await using var all = new DotnetSubscription(server.Url, "all", Config(served.Port, Path.Combine(_work, "all.json"), "all", "500ms"));
+        await using var later = new NodeSubscription(server.Address, "later", Config(served.Port, Path.Combine(_work, "later.json"), "now", "500ms"));
         await all.WaitForAsync(e => e.Any(x => x.File == "old.csv"), Patience, "old.csv (present at start, startFrom all)");
         await server.WaitForLineAsync(l => l.Contains("with 0 files; files present now are taken as sent", StringComparison.Ordinal), Patience, "the startFrom-now baseline");
         await Task.Delay(300); // the node stream's first listing (its baseline) has happened once its next poll is due
 
         // 12 pieces 100 ms apart: never unchanged for 500 ms until the upload is done.
-        await UploadSlowlyAsync(ftp, "/upload/slow.csv", pieces: 12, pieceSize: 2000, pause: TimeSpan.FromMilliseconds(100));
+        await UploadSlowlyAsync(ftp.User!, ftp.Password!, served.Port, "/upload/slow.csv", pieces: 12, pieceSize: 2000, pause: TimeSpan.FromMilliseconds(100));
         foreach (var stream in new EventSubscription[] { all, later })
         {
             await stream.WaitForAsync(e => e.Any(x => x.File == "slow.csv"), Patience, "slow.csv");
@@ -104,7 +105,7 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
             Assert.Equal(24_000, slow.Size);
             Assert.Equal("created", slow.Kind);
             Assert.Equal("/upload/slow.csv", slow.Path);
-            Assert.Equal($"ftp://127.0.0.1:{ftp.Port}", slow.Server);
+            Assert.Equal($"ftp://127.0.0.1:{served.Port}", slow.Server);
             var modified = DateTimeOffset.Parse(slow.Modified, CultureInfo.InvariantCulture);
             Assert.Equal(File.GetLastWriteTimeUtc(Path.Combine(ftp.RootDirectory, "upload", "slow.csv")).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
                 modified.UtcDateTime.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
@@ -115,7 +116,7 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
         Assert.Equal(["later"], later.Events.Select(e => e.Name).Distinct());
 
         // Changed (new size): sent again, as modified.
-        await UploadSlowlyAsync(ftp, "/upload/slow.csv", pieces: 1, pieceSize: 10, pause: TimeSpan.Zero);
+        await UploadSlowlyAsync(ftp.User!, ftp.Password!, served.Port, "/upload/slow.csv", pieces: 1, pieceSize: 10, pause: TimeSpan.Zero);
         var again = (await all.WaitForAsync(e => e.Count(x => x.File == "slow.csv") == 2, Patience, "slow.csv modified")).Where(e => e.File == "slow.csv").Last();
         Assert.Equal(("modified", 10L), (again.Kind, again.Size));
 
