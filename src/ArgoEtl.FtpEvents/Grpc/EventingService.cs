@@ -41,8 +41,9 @@ internal sealed class EventingService(ILogger<EventingService> logger, IHostAppl
                 (file, ct) => responseStream.WriteAsync(new Event { Name = request.Name, Payload = ByteString.CopyFrom(file.ToJsonBytes()) }, ct),
                 stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        catch (Exception ex) when (stop.IsCancellationRequested && ex is OperationCanceledException or IOException or InvalidOperationException)
         {
+            // A write to a client that just went away fails with whichever of these the transport noticed first.
             Log.StreamEnded(logger, request.Name,
                 context.CancellationToken.IsCancellationRequested ? "the client went away" : "the server is stopping");
         }

@@ -115,10 +115,13 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
         Assert.Equal(["all"], all.Events.Select(e => e.Name).Distinct());
         Assert.Equal(["later"], later.Events.Select(e => e.Name).Distinct());
 
-        // Changed (new size): sent again, as modified.
+        // One client going away ends only its own stream; then a changed file (new size) is sent again, as modified.
+        await later.DisposeAsync();
+        await server.WaitForLineAsync(l => l.Contains("Stream for event later ended", StringComparison.Ordinal), Patience, "the node stream's end");
         await UploadSlowlyAsync(ftp.User!, ftp.Password!, served.Port, "/upload/slow.csv", pieces: 1, pieceSize: 10, pause: TimeSpan.Zero);
         var again = (await all.WaitForAsync(e => e.Count(x => x.File == "slow.csv") == 2, Patience, "slow.csv modified")).Where(e => e.File == "slow.csv").Last();
         Assert.Equal(("modified", 10L), (again.Kind, again.Size));
+        Assert.Null(all.Ended);
 
         string everything = string.Join('\n', server.Lines) + string.Join('\n', all.Events.Concat(later.Events).Select(e => e.RawPayload));
         Assert.DoesNotContain(ftp.Password!, everything, StringComparison.Ordinal);

@@ -15,6 +15,7 @@ public sealed class NodeSubscription : EventSubscription
     private readonly ConcurrentQueue<ReceivedEvent> _events = new();
     private readonly ConcurrentQueue<string> _errors = new();
     private readonly string _configFile;
+    private bool _disposed;
 
     public NodeSubscription(string address, string name, string config)
     {
@@ -63,6 +64,12 @@ public sealed class NodeSubscription : EventSubscription
 
     public override async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
