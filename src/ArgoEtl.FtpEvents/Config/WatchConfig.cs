@@ -27,6 +27,9 @@ internal sealed record WatchConfig
 
     public StartFrom StartFrom { get; init; } = StartFrom.Now;
 
+    /// <summary>auto (the best the server offers), or one forced: mlsd, nlst (with SIZE/MDTM), list.</summary>
+    public Ftp.ListingMethod Listing { get; init; }
+
     /// <summary>The checkpoint file; null keeps the sent set in memory only (every restart is then a first start).</summary>
     public string? Checkpoint { get; init; }
 

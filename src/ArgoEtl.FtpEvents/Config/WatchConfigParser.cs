@@ -14,7 +14,7 @@ internal static class WatchConfigParser
 {
     public const string ErrorCode = "FtpEventsConfigInvalid";
 
-    private static readonly string[] Known = ["host", "port", "dir", "recursive", "include", "exclude", "pollInterval", "stableFor", "passive", "startFrom", "checkpoint"];
+    private static readonly string[] Known = ["host", "port", "dir", "recursive", "include", "exclude", "pollInterval", "stableFor", "passive", "startFrom", "checkpoint", "listing"];
 
     public static WatchConfig Parse(ReadOnlySpan<byte> bytes)
     {
@@ -100,6 +100,21 @@ internal static class WatchConfigParser
                     "now" => StartFrom.Now,
                     "all" => StartFrom.All,
                     _ => throw Error("startFrom", $"'startFrom' must be 'now' or 'all', not '{startFrom}'."),
+                },
+            };
+        }
+
+        if (Scalar(values, "listing") is { } listing)
+        {
+            config = config with
+            {
+                Listing = listing.Trim().ToLowerInvariant() switch
+                {
+                    "auto" => Ftp.ListingMethod.Auto,
+                    "mlsd" => Ftp.ListingMethod.Mlsd,
+                    "nlst" => Ftp.ListingMethod.Nlst,
+                    "list" => Ftp.ListingMethod.List,
+                    _ => throw Error("listing", $"'listing' must be auto, mlsd, nlst or list, not '{listing}'."),
                 },
             };
         }

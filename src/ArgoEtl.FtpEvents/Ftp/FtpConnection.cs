@@ -34,13 +34,21 @@ internal sealed partial class FtpConnection : IAsyncDisposable
 
     public FtpFeatures Features { get; private set; } = FtpFeatures.None;
 
-    /// <summary>Which listing method the last <see cref="ListAsync"/> used (mlsd, nlst+mdtm, list).</summary>
-    public string ListingMethod => Features.Mlsd ? "mlsd" : Features.Mdtm && Features.Size ? "nlst+size+mdtm" : "list";
+    /// <summary>The listing method in use: the configured one, or for <see cref="ListingMethod.Auto"/> the best the server offers.</summary>
+    public ListingMethod Listing { get; private set; }
+
+    /// <summary>Names <see cref="Listing"/> for the log.</summary>
+    public string ListingName => Listing switch
+    {
+        ListingMethod.Mlsd => "mlsd",
+        ListingMethod.Nlst => "nlst+size+mdtm",
+        _ => "list",
+    };
 
     /// <summary>Connects, logs in, reads the features and switches to binary type.</summary>
     /// <exception cref="EtlException">FtpLoginFailed when the server refuses the login (not worth retrying).</exception>
     /// <exception cref="FtpTransientException">When the server cannot be reached or drops the connection.</exception>
-    public static async Task<FtpConnection> OpenAsync(string host, int port, string user, string password, CancellationToken cancellationToken)
+    public static async Task<FtpConnection> OpenAsync(string host, int port, string user, string password, ListingMethod listing, CancellationToken cancellationToken)
     {
         string server = string.Create(CultureInfo.InvariantCulture, $"{host}:{port}");
         var tcp = new TcpClient { NoDelay = true };
@@ -68,6 +76,9 @@ internal sealed partial class FtpConnection : IAsyncDisposable
             }
 
             await connection.ExpectAsync("TYPE I", cancellationToken).ConfigureAwait(false);
+            var features = connection.Features;
+            connection.Listing = listing != ListingMethod.Auto ? listing
+                : features.Mlsd ? ListingMethod.Mlsd : features.Mdtm && features.Size ? ListingMethod.Nlst : ListingMethod.List;
             return connection;
         }
         catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
@@ -122,13 +133,13 @@ internal sealed partial class FtpConnection : IAsyncDisposable
     public async Task<IReadOnlyList<FtpEntry>?> ListAsync(string folder, Action<string> reportUnparsed, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reportUnparsed);
-        if (Features.Mlsd)
+        if (Listing == ListingMethod.Mlsd)
         {
             var lines = await ReadDataLinesAsync("MLSD " + folder, cancellationToken).ConfigureAwait(false);
             return lines?.Select(MlsdParser.ParseLine).OfType<FtpEntry>().ToList();
         }
 
-        if (Features.Mdtm && Features.Size)
+        if (Listing == ListingMethod.Nlst)
         {
             return await ListWithNlstAsync(folder, cancellationToken).ConfigureAwait(false);
         }

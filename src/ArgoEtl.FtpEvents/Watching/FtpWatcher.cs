@@ -39,8 +39,8 @@ internal sealed class FtpWatcher(WatchConfig config, ILogger logger, Func<FtpCre
                     if (connection is null)
                     {
                         var login = credentials();
-                        connection = await FtpConnection.OpenAsync(config.Host, config.Port, login.User, login.Password, cancellationToken).ConfigureAwait(false);
-                        Log.Connected(logger, config.ServerUrl, login.User, connection.ListingMethod);
+                        connection = await FtpConnection.OpenAsync(config.Host, config.Port, login.User, login.Password, config.Listing, cancellationToken).ConfigureAwait(false);
+                        Log.Connected(logger, config.ServerUrl, login.User, connection.ListingName);
                     }
 
                     listing = await ListTreeAsync(connection, cancellationToken).ConfigureAwait(false);

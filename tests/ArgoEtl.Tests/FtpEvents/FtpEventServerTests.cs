@@ -229,7 +229,22 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
         Assert.NotEmpty(polls);
     }
 
+    [Fact]
+    public async Task Forced_LIST_listing_reads_vsftpd_Unix_lines_by_their_grammar()
+    {
+        using var ftp = ArgoEtl.Testing.Substrates.StartVsftpd();
+        WriteFile(ftp, "a.csv", "x\n1\n");
+        WriteFile(ftp, "deep/er/b c.csv", "x\n12345\n");
+        using var server = new FtpEventServerProcess();
+        await using var stream = new DotnetSubscription(server.Url, "list", Config(ftp.Port, null, extra: "listing: list"));
+        var events = await stream.WaitForAsync(e => e.Count >= 2, Patience, "both files");
+        Assert.Equal([("a.csv", 4L), ("deep/er/b c.csv", 8L)], events.Select(e => (e.File, e.Size)).Order());
+        Assert.Contains(server.Lines, l => l.Contains("listing with list", StringComparison.Ordinal));
+        Assert.DoesNotContain(server.Lines, l => l.Contains("Skipped a LIST line", StringComparison.Ordinal));
+    }
+
     [Theory]
+    [InlineData("listing: dir", "listing")]
     [InlineData("port: abc", "port")]
     [InlineData("password: hunter2", "password")]
     [InlineData("stableFor: 10 parsecs", "stableFor")]
