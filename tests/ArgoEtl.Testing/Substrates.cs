@@ -42,6 +42,9 @@ public static class Substrates
 
     public static string S3rverDirectory => Path.Combine(RepoRoot, "tests", "s3rver");
 
+    /// <summary>The independent Node.js gRPC client (grpc-js + proto-loader) the FTP event server tests use.</summary>
+    public static string GrpcNodeDirectory => Path.Combine(RepoRoot, "tests", "grpc-node");
+
     /// <summary>
     /// Every external program the tests start (directly, or through the module), with where it comes from. The
     /// installer installs each Debian one that is missing, and tests/Pester/Installer.Tests.ps1 fails when a test starts a
@@ -67,6 +70,7 @@ public static class Substrates
     {
         EnsureAptPackages([.. Requirements.Select(r => (r.Binary ?? r.Program, r.Package))]);
         EnsureS3rver();
+        EnsureGrpcNode();
     }
 
     /// <summary>
@@ -132,6 +136,20 @@ public static class Substrates
             }
 
             Run("npm", $"ci --no-audit --no-fund --prefix \"{S3rverDirectory}\"", "s3rver (npm ci in tests/s3rver)");
+        }
+    }
+
+    /// <summary>Installs tests/grpc-node's pinned npm packages (npm ci) when missing.</summary>
+    public static void EnsureGrpcNode()
+    {
+        lock (InstallLock)
+        {
+            if (File.Exists(Path.Combine(GrpcNodeDirectory, "node_modules", "@grpc", "proto-loader", "package.json")))
+            {
+                return;
+            }
+
+            Run("npm", $"ci --no-audit --no-fund --prefix \"{GrpcNodeDirectory}\"", "grpc-js client (npm ci in tests/grpc-node)");
         }
     }
 
