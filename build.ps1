@@ -4,7 +4,8 @@
 .DESCRIPTION
     Build: compiles the solution and stages a complete module folder at out/ArgoEtl/<version>/ (the cmdlet assembly
            at the root, every dependency under bin/ for the module's own load context, format views and MAML help).
-    Demo:  Build, then import the staged module in a fresh session and convert examples/data/*.csv to JSON and Parquet.
+    Demo:  Build, then run the examples' pipelines (minio-json, minio-parquet) on the local target with examples/data/scores.csv:
+           the CSV lands in the embedded store, the Sensor fires, the Workflow's step writes NDJSON/Parquet back (out/demo/).
     Test:  Build, install the test substrates, run xUnit and Pester, and print one summed line 'N passed, N failed'.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
@@ -57,11 +58,21 @@ function Invoke-Demo {
     $demoOut = Join-Path $root 'out/demo'
     Remove-Item $demoOut -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory $demoOut | Out-Null
+    # The examples' pipelines on the local target: no cluster, no Docker. The CSV goes into the embedded store under the
+    # minio EventSource's input prefix, the Sensor fires, its Workflow's argoetl-etl step runs as a host process.
     $script = @"
 Import-Module '$moduleDir/ArgoEtl.psd1'
-Get-ChildItem '$root/examples/data/*.csv' | Invoke-EtlTransform -Format Json -Destination '$demoOut/' -Verbose
-Get-ChildItem '$root/examples/data/*.csv' | Invoke-EtlTransform -Format Parquet -Destination '$demoOut/'
-Get-Content '$demoOut/scores.json' -TotalCount 3
+`$ErrorActionPreference = 'Stop'
+foreach (`$example in 'minio-json', 'minio-parquet') {
+    `$state = Join-Path '$demoOut' `$example
+    `$runs = Invoke-EtlPipeline -Path (Join-Path '$root/examples' `$example) -InputFile '$root/examples/data/scores.csv' -StateDirectory `$state -InformationAction SilentlyContinue
+    `$runs | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    if (`$runs.Phase -ne 'Succeeded') { throw "`${example}: the run did not succeed" }
+    foreach (`$file in Get-ChildItem (Join-Path `$state 'buckets/etl') -Recurse -File | Where-Object Extension -ne '.csv') {
+        Write-Host "`$(`$file.FullName) (`$(`$file.Length) bytes)"
+        if (`$file.Extension -eq '.json') { Get-Content `$file.FullName -TotalCount 3 | Write-Host }
+    }
+}
 "@
     Invoke-Native 'demo' { dotnet pwsh -NoProfile -Command $script }
 }

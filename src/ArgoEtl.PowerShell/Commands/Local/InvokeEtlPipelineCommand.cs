@@ -141,7 +141,8 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
         };
         await using var pipeline = await LocalPipeline.StartAsync(documents, options, ct).ConfigureAwait(false);
         var definition = PickEventSource(pipeline.EventSources, input is not null);
-        progress.Report(new LocalReport("run", input is null ? $"Pushing {definition}" : $"Putting {System.IO.Path.GetFileName(input)} into the local store for {definition}", null));
+        string source = $"{definition.Type} event {definition.EventSourceName}/{definition.EventName} ({definition.Where})";
+        progress.Report(new LocalReport("run", input is null ? $"Pushing the {source}" : $"Putting {System.IO.Path.GetFileName(input)} into the local store for the {source}", null));
         if (DryRun)
         {
             var localEvent = input is null ? InjectedEvents.FromData(definition, data) : DryRunObjectEvent(definition, input);
@@ -153,7 +154,7 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
             : await pipeline.PutFileAsync(input, definition, Bucket, Key, ct).ConfigureAwait(false);
         if (runs.Count == 0)
         {
-            progress.Report(new LocalReport("warning", $"The event from {definition} started no Workflow (no Sensor trigger fired; -Verbose says why).", null));
+            progress.Report(new LocalReport("warning", $"The {source} started no Workflow (no Sensor trigger fired; -Verbose says why).", null));
         }
 
         return [.. runs];
