@@ -3,7 +3,10 @@ using ArgoEtl.Core.Dev;
 using ArgoEtl.Core.Images;
 using ArgoEtl.Core.Kubernetes;
 using ArgoEtl.Core.Projects;
+using ArgoEtl.Core.Runs;
 using ArgoEtl.Core.Targets.Kubernetes;
+using ArgoEtl.Core.Targets.Local.Build;
+using ArgoEtl.Core.Targets.Local.Pipeline;
 using ArgoEtl.PowerShell.Infrastructure;
 
 namespace ArgoEtl.PowerShell.Commands.Projects;
@@ -17,15 +20,38 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// Skaffold); a broken edit is reported and the session waits for the fix. When the session ends — Ctrl+C included — it deletes every object it applied
 /// (they carry its project label, so nothing else is touched) and runs the 'cleanup' hooks, the phase Skaffold lacks, where e.g.
 /// Remove-EtlS3Notification belongs. -NoCleanup leaves the deployment running.</para>
+/// <para type="description">-Target Local runs the same project without a cluster (the default when there is no kube context): .NET artifacts are
+/// published and their steps run as host processes, Dockerfiles are built with buildah; the embedded object store serves the buckets the EventSources name
+/// (state in -StateDirectory), the EventSources listen (webhook ports, generic servers, watched folders), and every Workflow a Sensor trigger creates runs
+/// here. A file copied into a bucket folder counts as a put once its size is stable. Runs are written as EtlWorkflowRun objects as they finish; step log
+/// lines go to the information stream (tag 'log'). An edited manifest restarts the pipeline on the same state; Ctrl+C stops the sources, kills running
+/// steps and runs the cleanup hooks.</para>
 /// </summary>
 /// <example>
 /// <code>Get-EtlProfile ./examples/minio-json -Name local | Start-EtlDev -Registry localhost:5000</code>
 /// <para>Develops the MinIO → JSON pipeline against the local cluster until Ctrl+C, then removes it.</para>
 /// </example>
+/// <example>
+/// <code>Start-EtlDev -Path ./examples/minio-json -Target Local -InformationAction Continue</code>
+/// <para>Runs the pipeline on this machine; copy a CSV into ./examples/minio-json/.argoetl/local/buckets/etl/input/ and its run appears.</para>
+/// </example>
 [Cmdlet(VerbsLifecycle.Start, "EtlDev", DefaultParameterSetName = PathSet)]
-[OutputType(typeof(AppliedObject), typeof(EtlImage))]
+[OutputType(typeof(AppliedObject), typeof(EtlImage), typeof(EtlWorkflowRun))]
 public sealed class StartEtlDevCommand : ProfileCmdlet
 {
+    /// <summary>
+    /// <para type="description">Where the pipeline runs: Kubernetes (the kube context's cluster) or Local (this machine, no cluster). Default: Kubernetes when a kube context exists, else Local.</para>
+    /// </summary>
+    [Parameter]
+    public DevTarget Target { get; set; } = DevTarget.Auto;
+
+    /// <summary>
+    /// <para type="description">With -Target Local: the folder all state lives in (buckets/, secrets/, runs/). Default: .argoetl/local in the project folder.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StateDirectory { get; set; }
+
     /// <summary>
     /// <para type="description">Where images are pushed: host[:port][/path]. Without it, on a minikube context, images are loaded into the cluster.</para>
     /// </summary>
@@ -86,20 +112,39 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             }
 
             var profile = profiles[0];
-            using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
-            var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-            var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
-            var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder };
+            bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && KubeConfig is null && Context is null && Kubeconfig.CurrentContext() is null);
             using var changes = new FileSystemChangeFeed();
-            var phases = new DevPhases
+            using var client = local ? null : KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            DevPhases phases;
+            if (client is null)
             {
-                Builder = new PublishingArtifactBuilder(publish),
-                Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
-                Deployer = DeployerFactory(client),
-                Hooks = new HostHookRunner(),
-                Changes = changes,
-                ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
-            };
+                string state = StateDirectory is null ? LocalProject.DefaultStateDirectory(profile) : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateDirectory);
+                var builder = new LocalArtifactBuilder(state);
+                phases = new DevPhases
+                {
+                    Builder = builder,
+                    Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+                    Deployer = _ => new LocalDeployer(state, builder),
+                    Hooks = new HostHookRunner(),
+                    Changes = changes,
+                    ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
+                };
+            }
+            else
+            {
+                var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
+                var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
+                var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder };
+                phases = new DevPhases
+                {
+                    Builder = new PublishingArtifactBuilder(publish),
+                    Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+                    Deployer = DeployerFactory(client),
+                    Hooks = new HostHookRunner(),
+                    Changes = changes,
+                    ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
+                };
+            }
 
             // Runs until Ctrl+C (or the pipeline is stopped); the loop cleans up before the stop completes.
             RunWithProgress<bool, DevEvent>(async (progress, ct) =>
@@ -122,15 +167,17 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
         }
     }
 
-    // The target seam: -Target (Kubernetes or Local) picks the deployer factory here; only Kubernetes exists today.
     private static Func<EtlProfile, IDeployer> DeployerFactory(KubeClient client) => profile => new KubernetesDeployer(client, profile);
 
     private void Report(DevEvent e)
     {
         switch (e.Item)
         {
-            case AppliedObject or EtlImage when !Stopping:
+            case AppliedObject or EtlImage or EtlWorkflowRun when !Stopping:
                 WriteObject(e.Item);
+                break;
+            case null when e.Phase == "logs" && !Stopping:
+                WriteInformation(new InformationRecord(e.Message, "Start-EtlDev"), ["log"]);
                 break;
             case EtlException ex when !Stopping:
                 WriteError(ErrorRecords.From(ex));

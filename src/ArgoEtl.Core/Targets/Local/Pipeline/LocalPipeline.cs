@@ -81,9 +81,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
 
         // Everything that can be wrong with the manifests is found before a port is opened.
-        var definitions = EventSourceParser.ParseAll(documents.Where(d => d.Kind == "EventSource"));
-        var sensors = documents.Where(d => d.Kind == "Sensor").Select(SensorParser.Parse).ToList();
-        var templates = documents.Where(d => d.Kind == "WorkflowTemplate").ToDictionary(d => d.Name, StringComparer.Ordinal);
+        var (definitions, sensors, templates) = Read(documents);
         foreach (var sensor in sensors)
         {
             foreach (var dependency in sensor.Dependencies.Where(dep => !definitions.Any(d => d.EventSourceName == dep.EventSourceName && d.EventName == dep.EventName)))
@@ -120,6 +118,17 @@ public sealed class LocalPipeline : IAsyncDisposable
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Reads and checks the manifests the way StartAsync does, without starting anything (a dev loop checks an edit before it stops what runs).</summary>
+    public static void Check(IReadOnlyList<ManifestDocument> documents) => Read(documents);
+
+    private static (IReadOnlyList<EventSourceDefinition> Definitions, List<SensorDefinition> Sensors, Dictionary<string, ManifestDocument> Templates) Read(IReadOnlyList<ManifestDocument> documents)
+    {
+        var definitions = EventSourceParser.ParseAll(documents.Where(d => d.Kind == "EventSource"));
+        var sensors = documents.Where(d => d.Kind == "Sensor").Select(SensorParser.Parse).ToList();
+        var templates = documents.Where(d => d.Kind == "WorkflowTemplate").ToDictionary(d => d.Name, StringComparer.Ordinal);
+        return (definitions, sensors, templates);
     }
 
     /// <summary>
