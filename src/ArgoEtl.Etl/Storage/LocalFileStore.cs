@@ -21,7 +21,7 @@ public sealed class LocalFileStore : IObjectStore
         try
         {
             Stream stream = new FileStream(location.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-            return Task.FromResult<(Stream, long?)>((stream, stream.Length));
+            return Task.FromResult<(Stream, long?)>((stream, stream.CanSeek ? stream.Length : null));
         }
         catch (UnauthorizedAccessException ex)
         {

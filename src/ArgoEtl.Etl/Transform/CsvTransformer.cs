@@ -106,13 +106,14 @@ public static class CsvTransformer
             var batch = free.Take(stop.Token);
             var columns = batch.Columns;
             int width = fieldOf.Length;
+
             int blankLines = 0;
             int firstBlankLine = 0;
             foreach (var row in reader)
             {
                 // Blank lines are only remembered here: at the end of the file (what Set-Content leaves) they are
                 // skipped; followed by more rows they are bad rows like any other. One int test per row.
-                if (blankLines > 0)
+                if (blankLines > 0 && !(row.ColCount == 1 && row.Span.IsEmpty))
                 {
                     rejected += RejectBlankLines(blankLines, firstBlankLine, width, options, sourceName, rejects);
                     blankLines = 0;
@@ -127,7 +128,7 @@ public static class CsvTransformer
                     }
 
                     // A stray quote swallows delimiters and line breaks, so the count is off: that is the error to report.
-                    if (quoted && CsvQuoteErrors.Find(row, sourceName) is { } quoteError)
+                    if (quoted && CsvQuoteErrors.Find(row, sourceName, FirstLine(row, options, rows + rejected)) is { } quoteError)
                     {
                         throw quoteError;
                     }
@@ -136,8 +137,8 @@ public static class CsvTransformer
                     if (options.BadRows == BadRowMode.Fail)
                     {
                         throw new EtlException("CsvFieldCount", EtlErrorKind.InvalidData,
-                            $"{sourceName} line {row.LineNumberFrom}: {reason}.",
-                            SuggestionForBadRow, $"{sourceName}:{row.LineNumberFrom}");
+                            $"{sourceName} line {FirstLine(row, options, rows + rejected)}: {reason}.",
+                            SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
                     }
 
                     rejects?.Reject(row.LineNumberFrom, null, reason, row.Span);
@@ -158,7 +159,7 @@ public static class CsvTransformer
 
                 if (failed >= 0)
                 {
-                    if (quoted && CsvQuoteErrors.Find(row, sourceName) is { } quoteError)
+                    if (quoted && CsvQuoteErrors.Find(row, sourceName, FirstLine(row, options, rows + rejected)) is { } quoteError)
                     {
                         throw quoteError;
                     }
@@ -169,8 +170,8 @@ public static class CsvTransformer
                     if (options.BadRows == BadRowMode.Fail)
                     {
                         throw new EtlException("CsvBadValue", EtlErrorKind.InvalidData,
-                            $"{sourceName} line {row.LineNumberFrom}, column {failed + 1} '{column.Name}': {reason}.",
-                            SuggestionForBadRow, $"{sourceName}:{row.LineNumberFrom}");
+                            $"{sourceName} line {FirstLine(row, options, rows + rejected)}, column {failed + 1} '{column.Name}': {reason}.",
+                            SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
                     }
 
                     // Take back what the columns before the bad one appended for this row.
@@ -235,6 +236,10 @@ public static class CsvTransformer
         OutputFormat.Parquet => new ParquetBatchWriter(output, schema, options.Compression),
         _ => new NdjsonBatchWriter(output, schema),
     };
+
+    // Sep reports the very first row of a reader at its end line; without a header that row is line 1. Error paths only.
+    private static int FirstLine(SepReader.Row row, TransformOptions options, long rowsBefore) =>
+        !options.Csv.HasHeader && rowsBefore == 0 ? 1 : row.LineNumberFrom;
 
     // A blank line in the middle of the data: a row of one empty field where more were expected.
     private static int RejectBlankLines(int count, int firstLine, int width, TransformOptions options, string sourceName, IRejectSink? rejects)
