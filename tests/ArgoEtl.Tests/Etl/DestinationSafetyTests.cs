@@ -200,7 +200,8 @@ public sealed class DestinationSafetyTests
         string outDir = Path.Combine(dir.Path, "out");
         using var etl = Process.Start(EtlProcess.StartInfo(["-i", fifo, "-o", Path.Combine(outDir, "o.json"), "--schema", "id:int32,name:string"]))!;
         var stderr = etl.StandardError.ReadToEndAsync();
-        await using (var writer = new StreamWriter(new FileStream(fifo, FileMode.Open, FileAccess.Write)))
+        var writer = new StreamWriter(new FileStream(fifo, FileMode.Open, FileAccess.Write));
+        try
         {
             await writer.WriteAsync("id,name\n");
             for (int i = 0; i < 50_000; i++)
@@ -217,13 +218,23 @@ public sealed class DestinationSafetyTests
                 await Task.Delay(50);
             }
 
-            using (var kill = Process.Start("kill", ["-TERM", etl.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            await etl.WaitForExitAsync();
+            using var kill = Process.Start("kill", ["-TERM", etl.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
         }
+        finally
+        {
+            // A read blocked on a FIFO wakes only when the writer closes it; a file or network stream aborts at once.
+            try
+            {
+                await writer.DisposeAsync();
+            }
+            catch (IOException)
+            {
+                // The run already closed its end.
+            }
+        }
+
+        await etl.WaitForExitAsync();
 
         Assert.Equal(130, etl.ExitCode);
         Assert.Contains("canceled", await stderr, StringComparison.Ordinal);
