@@ -30,6 +30,7 @@ internal sealed class CliArguments
           --no-header              line 1 is data
           --delimiter CHAR         field delimiter (default ','; 'tab' for tab)
           --quote '"'|none         quoting (RFC 4180 double quotes, or none)
+          --lenient-quotes         take a quote inside an unquoted field (Ki"m) literally instead of failing (CsvBadQuote)
           --bad-rows fail|skip     stop on a bad row (default) or skip it and write it to the rejects output
           --rejects LOCATION       where rejected rows go (default: <output>.rejects.ndjson)
           --compression snappy|zstd|gzip|none   Parquet compression (default snappy)
@@ -41,7 +42,7 @@ internal sealed class CliArguments
           --ftp-url URL            FTP server and folder that FTP event file names are relative to (or ARGOETL_FTP_URL)
 
         FTP credentials: ARGOETL_FTP_USER / ARGOETL_FTP_PASSWORD. Exit codes: 0 ok, 1 bad data, 2 bad usage,
-        3 not found or access denied, 4 connection failure, 130 canceled.
+        3 not found, access denied, read-only or full destination, 4 connection failure, 70 internal error, 130 canceled.
         """;
 
     public List<string> Inputs { get; } = [];
@@ -105,6 +106,7 @@ internal sealed class CliArguments
                 case "--no-header": csv = csv with { HasHeader = false }; break;
                 case "--delimiter": csv = csv with { Delimiter = ParseDelimiter(Value()) }; break;
                 case "--quote": csv = csv with { Quoted = ParseQuote(Value()) }; break;
+                case "--lenient-quotes": csv = csv with { LenientQuotes = true }; break;
                 case "--bad-rows": transform = transform with { BadRows = ParseEnum<BadRowMode>(arg, Value()) }; break;
                 case "--rejects": result.Rejects = Value(); break;
                 case "--compression": transform = transform with { Compression = ParseEnum<ParquetCompression>(arg, Value()) }; break;

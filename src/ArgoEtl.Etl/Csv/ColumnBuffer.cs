@@ -9,11 +9,15 @@ namespace ArgoEtl.Etl.Csv;
 /// </summary>
 internal abstract class ColumnBuffer
 {
-    protected ColumnBuffer(ColumnDefinition definition, int capacity)
+    protected ColumnBuffer(ColumnDefinition definition, int capacity, bool quoted)
     {
         Definition = definition;
         DefinitionLevels = new int[capacity];
+        Quoted = quoted;
     }
+
+    /// <summary>Whether fields may be RFC 4180 quoted; without quoting a quote is an ordinary character.</summary>
+    protected bool Quoted { get; }
 
     public ColumnDefinition Definition { get; }
 
@@ -22,15 +26,15 @@ internal abstract class ColumnBuffer
     /// <summary>How many non-null values are stored.</summary>
     public int ValueCount { get; protected set; }
 
-    public static ColumnBuffer Create(ColumnDefinition definition, int capacity) => definition.Type switch
+    public static ColumnBuffer Create(ColumnDefinition definition, int capacity, bool quoted = true) => definition.Type switch
     {
-        ColumnType.String => new StringColumnBuffer(definition, capacity),
-        ColumnType.Int32 => new ValueColumnBuffer<int>(definition, capacity, ValueParser.TryParseInt32),
-        ColumnType.Int64 => new ValueColumnBuffer<long>(definition, capacity, ValueParser.TryParseInt64),
-        ColumnType.Double => new ValueColumnBuffer<double>(definition, capacity, ValueParser.TryParseDouble),
-        ColumnType.Boolean => new ValueColumnBuffer<bool>(definition, capacity, ValueParser.TryParseBoolean),
-        ColumnType.Date => new ValueColumnBuffer<DateOnly>(definition, capacity, ValueParser.TryParseDate),
-        ColumnType.Timestamp => new ValueColumnBuffer<DateTime>(definition, capacity, ValueParser.TryParseTimestamp),
+        ColumnType.String => new StringColumnBuffer(definition, capacity, quoted),
+        ColumnType.Int32 => new ValueColumnBuffer<int>(definition, capacity, quoted, ValueParser.TryParseInt32),
+        ColumnType.Int64 => new ValueColumnBuffer<long>(definition, capacity, quoted, ValueParser.TryParseInt64),
+        ColumnType.Double => new ValueColumnBuffer<double>(definition, capacity, quoted, ValueParser.TryParseDouble),
+        ColumnType.Boolean => new ValueColumnBuffer<bool>(definition, capacity, quoted, ValueParser.TryParseBoolean),
+        ColumnType.Date => new ValueColumnBuffer<DateOnly>(definition, capacity, quoted, ValueParser.TryParseDate),
+        ColumnType.Timestamp => new ValueColumnBuffer<DateTime>(definition, capacity, quoted, ValueParser.TryParseTimestamp),
         _ => throw new ArgumentOutOfRangeException(nameof(definition)),
     };
 
@@ -39,12 +43,16 @@ internal abstract class ColumnBuffer
 
     private char[] _unquoted = new char[64];
 
-    /// <summary>A quoted field's content with "" made ", in a scratch buffer reused for every value; other fields as they are.</summary>
-    protected ReadOnlySpan<char> Unquoted(ReadOnlySpan<char> raw)
+    /// <summary>
+    /// A quoted field's content with "" made ", in a scratch buffer reused for every value; other fields as they are.
+    /// False for a malformed quoted field; an unquoted one with a stray quote fails the typed parse on its own.
+    /// </summary>
+    protected bool TryUnquote(ReadOnlySpan<char> raw, out ReadOnlySpan<char> value)
     {
-        if (!FieldText.IsQuoted(raw))
+        if (!Quoted || !FieldText.IsQuoted(raw))
         {
-            return raw;
+            value = raw;
+            return true;
         }
 
         if (_unquoted.Length < raw.Length)
@@ -52,7 +60,9 @@ internal abstract class ColumnBuffer
             _unquoted = new char[raw.Length];
         }
 
-        return _unquoted.AsSpan(0, FieldText.Unescape(raw, _unquoted));
+        int n = FieldText.Unescape(raw, _unquoted);
+        value = n < 0 ? default : _unquoted.AsSpan(0, n);
+        return n >= 0;
     }
 
     public virtual void Clear() => ValueCount = 0;
@@ -76,8 +86,8 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
     where T : struct
 {
     private readonly SpanParser<T> _parse;
-    public ValueColumnBuffer(ColumnDefinition definition, int capacity, SpanParser<T> parse)
-        : base(definition, capacity)
+    public ValueColumnBuffer(ColumnDefinition definition, int capacity, bool quoted, SpanParser<T> parse)
+        : base(definition, capacity, quoted)
     {
         Values = new T[capacity];
         _parse = parse;
@@ -87,7 +97,10 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
 
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
-        raw = Unquoted(raw);
+        if (!TryUnquote(raw, out raw))
+        {
+            return false;
+        }
 
         if (raw.IsEmpty)
         {
@@ -109,8 +122,8 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
 /// <summary>Strings as one growing char array with start/length per value: no string objects in the parse loop.</summary>
 internal class StringColumnBuffer : ColumnBuffer
 {
-    public StringColumnBuffer(ColumnDefinition definition, int capacity)
-        : base(definition, capacity)
+    public StringColumnBuffer(ColumnDefinition definition, int capacity, bool quoted)
+        : base(definition, capacity, quoted)
     {
         Starts = new int[capacity];
         Lengths = new int[capacity];
@@ -138,12 +151,24 @@ internal class StringColumnBuffer : ColumnBuffer
         EnsureRoom(raw.Length);
         int start = CharCount;
         int length;
-        if (FieldText.IsQuoted(raw))
+        if (Quoted && raw[0] == '"')
         {
-            length = FieldText.Unescape(raw, Chars.AsSpan(start));
+            // Unescape checks the quotes it already walks over; a field cut off by the end of the file does not end in one.
+            length = raw.Length >= 2 && raw[^1] == '"' ? FieldText.Unescape(raw, Chars.AsSpan(start)) : -1;
+            if (length < 0)
+            {
+                return false;
+            }
         }
         else
         {
+            // A quote inside an unquoted field made the parser open a quoted section there, so the field may hold the
+            // rest of the file: refuse it. One vectorized search over chars that are copied next anyway.
+            if (Quoted && raw.Contains('"'))
+            {
+                return false;
+            }
+
             raw.CopyTo(Chars.AsSpan(start));
             length = raw.Length;
         }
@@ -195,11 +220,14 @@ internal class StringColumnBuffer : ColumnBuffer
 /// overflow. Any other valid number is parsed and formatted once, here. That skips a parse and a format per value for
 /// ordinary data, and the bytes written are the same either way.
 /// </summary>
-internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int capacity) : StringColumnBuffer(definition, capacity)
+internal sealed class JsonNumberColumnBuffer(ColumnDefinition definition, int capacity, bool quoted) : StringColumnBuffer(definition, capacity, quoted)
 {
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
-        raw = Unquoted(raw);
+        if (!TryUnquote(raw, out raw))
+        {
+            return false;
+        }
 
         if (raw.IsEmpty)
         {

@@ -14,4 +14,11 @@ public sealed record CsvFormat
     public bool Quoted { get; init; } = true;
 
     public bool HasHeader { get; init; } = true;
+
+    /// <summary>
+    /// Take a double quote inside an unquoted field (<c>Ki"m</c>) as an ordinary character. RFC 4180 forbids it, and
+    /// by default it is an error (CsvBadQuote), because a parser that opens a quoted section there swallows the rest of
+    /// the file. Quotes at the start of a field still quote it.
+    /// </summary>
+    public bool LenientQuotes { get; init; }
 }

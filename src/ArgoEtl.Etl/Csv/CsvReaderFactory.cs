@@ -6,13 +6,18 @@ namespace ArgoEtl.Etl.Csv;
 /// <summary>Opens a Sep reader with our settings; the one place that knows how CsvFormat maps onto Sep.</summary>
 internal static class CsvReaderFactory
 {
-    public static SepReader Open(Stream input, CsvFormat format)
+    /// <summary>
+    /// A reader positioned after the header (when the format has one), with the header's names. Sep is always opened
+    /// without a header: its header check throws an ArgumentException on a repeated name, and we want a coded error
+    /// naming the name and both positions, and the same quote checks on line 1 as on every other line.
+    /// </summary>
+    public static SepReader Open(Stream input, CsvFormat format, string sourceName, out CsvHeader? header)
     {
         // Raw fields (no Unescape): we unescape only quoted fields ourselves, which also keeps "" apart from empty.
         // Column counts are checked by us, to report the line and what was expected.
         var options = new SepReaderOptions(new Sep(format.Delimiter))
         {
-            HasHeader = format.HasHeader,
+            HasHeader = false,
             DisableColCountCheck = true,
             DisableQuotesParsing = !format.Quoted,
             Unescape = false,
@@ -20,7 +25,19 @@ internal static class CsvReaderFactory
         };
 
         // detectEncodingFromByteOrderMarks: a UTF-8 BOM (Excel's habit) is skipped rather than becoming part of the first name.
-        var text = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
-        return options.From(text);
+        TextReader text = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
+        if (format.Quoted && format.LenientQuotes)
+        {
+            text = new LenientQuoteReader(text, format.Delimiter);
+        }
+
+        var reader = options.From(text);
+        header = null;
+        if (format.HasHeader && reader.MoveNext())
+        {
+            header = CsvHeader.From(reader.Current, format, sourceName);
+        }
+
+        return reader;
     }
 }

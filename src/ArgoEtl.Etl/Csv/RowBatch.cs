@@ -6,12 +6,12 @@ namespace ArgoEtl.Etl.Csv;
 internal sealed class RowBatch
 {
     /// <param name="numbersAsJsonText">Keep numeric columns as their JSON text (for NDJSON output): see <see cref="JsonNumberColumnBuffer"/>.</param>
-    public RowBatch(TableSchema schema, int capacity, bool numbersAsJsonText = false)
+    public RowBatch(TableSchema schema, int capacity, bool numbersAsJsonText = false, bool quoted = true)
     {
         Capacity = capacity;
         Columns = schema.Columns.Select(c => numbersAsJsonText && c.Type is ColumnType.Double or ColumnType.Int32 or ColumnType.Int64
-            ? new JsonNumberColumnBuffer(c, capacity)
-            : ColumnBuffer.Create(c, capacity)).ToArray();
+            ? new JsonNumberColumnBuffer(c, capacity, quoted)
+            : ColumnBuffer.Create(c, capacity, quoted)).ToArray();
     }
 
     public ColumnBuffer[] Columns { get; }

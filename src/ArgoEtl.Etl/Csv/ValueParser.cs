@@ -16,8 +16,30 @@ internal static class ValueParser
     public static bool TryParseInt64(ReadOnlySpan<char> s, out long value) =>
         long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
+    /// <summary>
+    /// A double, never an overflow: .NET parses 1e400 as Infinity, which would silently change the value. The words
+    /// NaN and Infinity themselves are accepted (written to JSON as strings).
+    /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<char> s, out double value) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+        && (double.IsFinite(value) || s.IndexOfAnyInRange('0', '9') < 0);
+
+    /// <summary>Why <paramref name="text"/> is not a valid value of the type (the error path only).</summary>
+    public static string WhyInvalid(Schema.ColumnType type, string text, string typeName)
+    {
+        bool numeric = type is Schema.ColumnType.Int32 or Schema.ColumnType.Int64 or Schema.ColumnType.Double;
+        if (numeric && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+            && (type != Schema.ColumnType.Double || !double.IsFinite(d)))
+        {
+            bool whole = type != Schema.ColumnType.Double;
+            if (!whole || Math.Abs(d) >= 2147483648 || (type == Schema.ColumnType.Int64 && Math.Abs(d) >= 9.2e18))
+            {
+                return $"'{text}' is out of the range of {typeName}";
+            }
+        }
+
+        return $"'{text}' is not a valid {typeName}";
+    }
 
     /// <summary>true/false, t/f, yes/no, y/n, 1/0 in any case.</summary>
     public static bool TryParseBoolean(ReadOnlySpan<char> s, out bool value)

@@ -40,18 +40,28 @@ public sealed class TableSchema
 
     public int Count => Columns.Count;
 
-    /// <summary>Parses <c>name:type,name:type</c>. A column without a type is a string.</summary>
+    /// <summary>
+    /// Parses <c>name:type,name:type</c>. A column without a type is a string. A ';' or a type written after a space
+    /// (<c>id int32;name</c>) is a syntax error naming its position, not part of a column name.
+    /// </summary>
     public static TableSchema Parse(string text, string source = "schema")
     {
         ArgumentNullException.ThrowIfNull(text);
         var columns = new List<ColumnDefinition>();
-        var parts = text.Split(',', StringSplitOptions.TrimEntries);
-        for (int i = 0; i < parts.Length; i++)
+        var parts = text.Split(',');
+        int offset = 0;
+        for (int i = 0; i < parts.Length; offset += parts[i].Length + 1, i++)
         {
-            var part = parts[i];
+            var part = parts[i].Trim();
             if (part.Length == 0)
             {
-                throw SchemaError(source, i + 1, part, "an empty entry");
+                throw SchemaError(source, i + 1, part, "an empty entry", offset + 1);
+            }
+
+            int semicolon = parts[i].IndexOf(';', StringComparison.Ordinal);
+            if (semicolon >= 0)
+            {
+                throw SchemaError(source, i + 1, part, "a ';' (columns are separated by ',', a name from its type by ':')", offset + semicolon + 1);
             }
 
             int colon = part.IndexOf(':', StringComparison.Ordinal);
@@ -59,7 +69,14 @@ public sealed class TableSchema
             string typeName = colon < 0 ? "string" : part[(colon + 1)..].Trim();
             if (name.Length == 0)
             {
-                throw SchemaError(source, i + 1, part, "no column name");
+                throw SchemaError(source, i + 1, part, "no column name", offset + 1);
+            }
+
+            int space = name.LastIndexOf(' ');
+            if (colon < 0 && space > 0 && TypeNames.ContainsKey(name[(space + 1)..]))
+            {
+                throw SchemaError(source, i + 1, part, $"a type after a space (write '{name[..space].Trim()}:{name[(space + 1)..]}')",
+                    offset + parts[i].IndexOf(name, StringComparison.Ordinal) + space + 1);
             }
 
             columns.Add(new ColumnDefinition(name, ParseType(typeName, source, i + 1, part)));
@@ -95,8 +112,8 @@ public sealed class TableSchema
 
     public override string ToString() => string.Join(',', Columns);
 
-    private static EtlException SchemaError(string source, int entry, string text, string what) =>
+    private static EtlException SchemaError(string source, int entry, string text, string what, int position) =>
         new("SchemaInvalid", EtlErrorKind.InvalidArgument,
-            $"{source}: entry {entry} '{text}' has {what}.",
+            $"{source}: entry {entry} '{text}' (character {position}) has {what}.",
             "Write the schema as name:type pairs separated by commas, e.g. 'no:int64,name:string,score:int32'.", text);
 }

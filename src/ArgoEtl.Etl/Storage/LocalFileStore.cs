@@ -6,14 +6,33 @@ public sealed class LocalFileStore : IObjectStore
     public Task<(Stream Content, long? Length)> OpenReadAsync(ObjectLocation location, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(location);
+        if (Directory.Exists(location.Path))
+        {
+            throw new EtlException("InputIsDirectory", EtlErrorKind.InvalidArgument, $"Input '{location.Path}' is a directory, not a CSV file.",
+                "Name the CSV files in it (with -Path, a wildcard such as dir/*.csv), not the folder.", location.Path);
+        }
+
         if (!File.Exists(location.Path))
         {
             throw new EtlException("InputNotFound", EtlErrorKind.NotFound, $"Input file '{location.Path}' does not exist.",
                 "Check the path (relative paths are resolved from the current directory).", location.Path);
         }
 
-        Stream stream = new FileStream(location.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return Task.FromResult<(Stream, long?)>((stream, stream.Length));
+        try
+        {
+            Stream stream = new FileStream(location.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            return Task.FromResult<(Stream, long?)>((stream, stream.CanSeek ? stream.Length : null));
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new EtlException("InputAccessDenied", EtlErrorKind.PermissionDenied, $"Input file '{location.Path}' cannot be read: permission denied.",
+                "Fix the file's permissions or run as a user that can read it.", location.Path, ex);
+        }
+        catch (IOException ex)
+        {
+            throw new EtlException("InputReadFailed", EtlErrorKind.PermissionDenied, $"Input file '{location.Path}' cannot be opened: {ex.Message}",
+                "Check the file and its file system.", location.Path, ex);
+        }
     }
 
     public Task PublishAsync(string localFile, ObjectLocation destination, string contentType, CancellationToken cancellationToken)

@@ -39,7 +39,12 @@ public sealed record ObjectLocation
 
     public static ObjectLocation Parse(string text)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, "A location is empty.",
+                "Give a local path, s3://bucket/key or ftp://host/path.", null);
+        }
+
         if (text.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             string rest = text[5..];
@@ -48,8 +53,8 @@ public sealed record ObjectLocation
             string key = slash < 0 ? string.Empty : rest[(slash + 1)..];
             if (bucket.Length == 0)
             {
-                throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{text}' has no bucket name.",
-                    "Write S3 locations as s3://bucket/key.", text);
+                throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{UrlRedaction.Redact(text)}' has no bucket name.",
+                    "Write S3 locations as s3://bucket/key.", UrlRedaction.Redact(text));
             }
 
             return S3(bucket, key);
@@ -69,13 +74,15 @@ public sealed record ObjectLocation
 
         if (text.StartsWith("file://", StringComparison.OrdinalIgnoreCase))
         {
-            return File(new Uri(text).LocalPath);
+            return Uri.TryCreate(text, UriKind.Absolute, out var fileUri) && fileUri.IsFile
+                ? File(fileUri.LocalPath)
+                : throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{text}' is not a valid file URI.", "Write file:///absolute/path or a plain path.", text);
         }
 
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            throw new EtlException("LocationUnsupported", EtlErrorKind.InvalidArgument, $"'{text}' uses a scheme ArgoEtl does not read.",
-                "Use a local path, s3://bucket/key or ftp://host/path.", text);
+            throw new EtlException("LocationUnsupported", EtlErrorKind.InvalidArgument, $"'{UrlRedaction.Redact(text)}' uses a scheme ArgoEtl does not read.",
+                "Use a local path, s3://bucket/key or ftp://host/path.", UrlRedaction.Redact(text));
         }
 
         return File(text);

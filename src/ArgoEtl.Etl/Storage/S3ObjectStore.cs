@@ -18,6 +18,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private const long PartSize = 16L << 20;
     private readonly AmazonS3Client _client;
+    private readonly string _endpoint = "the AWS S3 endpoint";
 
     public S3ObjectStore(S3Settings settings)
     {
@@ -33,6 +34,14 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         };
         if (settings.EndpointUrl is not null)
         {
+            if (!Uri.TryCreate(settings.EndpointUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.Host.Length == 0)
+            {
+                string shown = UrlRedaction.Redact(settings.EndpointUrl);
+                throw new EtlException("S3EndpointInvalid", EtlErrorKind.InvalidArgument, $"The S3 endpoint '{shown}' is not an http:// or https:// URL.",
+                    "Give the endpoint as a URL, e.g. http://localhost:9000 (--s3-endpoint, -EndpointUrl or AWS_ENDPOINT_URL_S3).", shown);
+            }
+
+            _endpoint = $"{endpoint.Scheme}://{endpoint.Authority}";
             config.ServiceURL = settings.EndpointUrl;
             config.AuthenticationRegion = settings.Region ?? "us-east-1";
             config.ForcePathStyle = settings.ForcePathStyle ?? true;
@@ -54,7 +63,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             var response = await _client.GetObjectAsync(location.Container, location.Path, cancellationToken).ConfigureAwait(false);
             return (response.ResponseStream, response.ContentLength);
         }
-        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException)
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             throw Translate(ex, location);
         }
@@ -83,7 +92,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 await UploadInPartsAsync(localFile, size, destination, contentType, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException)
+        catch (Exception ex) when (IsStoreFailure(ex, cancellationToken))
         {
             throw Translate(ex, destination);
         }
@@ -135,6 +144,19 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
     }
 
+    private static System.Net.Sockets.SocketError? FindSocketError(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is System.Net.Sockets.SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
+
     private static AWSCredentials? ResolveCredentials(S3Settings settings)
     {
         if (settings.ProfileName is null)
@@ -151,8 +173,34 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             "Check the profile name in ~/.aws/config and ~/.aws/credentials, or unset AWS_PROFILE.", settings.ProfileName);
     }
 
-    private static EtlException Translate(Exception ex, ObjectLocation location)
+    // The SDK lets transport failures through as they are (HttpRequestException, SocketException, a timeout's
+    // TaskCanceledException); all of them are the store's failure, to be reported as one.
+    private static bool IsStoreFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is AmazonServiceException or AmazonClientException or System.Net.Http.HttpRequestException or System.Net.Sockets.SocketException or IOException
+        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested);
+
+    private EtlException Translate(Exception ex, ObjectLocation location)
     {
+        if (ex is not AmazonServiceException && FindSocketError(ex) is { } socketError)
+        {
+            string why = socketError switch
+            {
+                System.Net.Sockets.SocketError.HostNotFound or System.Net.Sockets.SocketError.TryAgain or System.Net.Sockets.SocketError.NoData => "its host name could not be resolved",
+                System.Net.Sockets.SocketError.ConnectionRefused => "the connection was refused (nothing listens there)",
+                System.Net.Sockets.SocketError.TimedOut => "the connection timed out",
+                _ => $"the connection failed ({socketError})",
+            };
+            return new EtlException("S3Unreachable", EtlErrorKind.Connection, $"The S3 endpoint {_endpoint} could not be reached for '{location}': {why}.",
+                "Check the endpoint URL (--s3-endpoint, -EndpointUrl or AWS_ENDPOINT_URL_S3) and that the store is running and reachable.", location.ToString(), ex);
+        }
+
+        if (ex is not (AmazonServiceException or AmazonClientException))
+        {
+            return new EtlException("S3Unreachable", EtlErrorKind.Connection,
+                $"The S3 endpoint {_endpoint} did not answer for '{location}': {UrlRedaction.Redact(ex.Message)}",
+                "Check the endpoint URL and that the store is running and reachable.", location.ToString(), ex);
+        }
+
         string code = (ex as AmazonServiceException)?.ErrorCode ?? string.Empty;
         var status = (ex as AmazonServiceException)?.StatusCode ?? 0;
         return code switch

@@ -28,4 +28,7 @@ public sealed record EtlResult
     public required string Schema { get; init; }
 
     public bool SchemaInferred { get; init; }
+
+    /// <summary>For an inferred schema: the schema with the reason beside each column kept as a string though it looks numeric, e.g. <c>zip:string (leading zero, line 2)</c>.</summary>
+    public string? InferenceReport { get; init; }
 }

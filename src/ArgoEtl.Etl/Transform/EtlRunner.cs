@@ -25,54 +25,103 @@ public sealed class EtlRunner : IDisposable
         var clock = Stopwatch.StartNew();
         var output = job.ResolveOutput();
         var rejectsLocation = job.ResolveRejects();
+        CheckLocations(job, output, rejectsLocation);
+
+        var created = new CreatedDirectories();
         string tempDir = TempDirectoryFor(job, output);
-        Directory.CreateDirectory(tempDir);
-        string tempOutput = Path.Combine(tempDir, $".argoetl-{Guid.NewGuid():N}.tmp");
+        string tempOutput;
+        try
+        {
+            created.Ensure(tempDir);
+            TempFiles.RemoveStale(tempDir);
+            tempOutput = TempFiles.Create(tempDir);
+        }
+        catch (Exception ex) when (LocalIoErrors.IsLocalIo(ex))
+        {
+            throw LocalIoErrors.ForDestination(ex, DisplayedDestination(job, output));
+        }
+
         string tempRejects = tempOutput + ".rejects";
+        string? localTemp = null;
+        bool published = false;
         try
         {
             var (content, length) = await StoreFor(job.Input).OpenReadAsync(job.Input, cancellationToken).ConfigureAwait(false);
-            using var input = new CountingStream(content);
+            using var input = new CountingStream(content, job.Input.ToString());
             using var abortRead = cancellationToken.Register(input.Dispose);
 
             CsvTransformStats stats;
             long rejectedWritten;
-            await using (var outStream = new FileStream(tempOutput, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var rejectStream = job.Transform.BadRows == BadRowMode.Skip ? new FileStream(tempRejects, FileMode.CreateNew) : null)
-            using (var rejects = rejectStream is null ? null : new NdjsonRejectSink(rejectStream))
+            try
             {
-                long rows = 0;
-                var work = Task.Factory.StartNew(
-                    () => CsvTransformer.Transform(input, outStream, job.Transform, job.Input.ToString(), rejects, r => Volatile.Write(ref rows, r), cancellationToken),
-                    cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                // No token on the delay: a canceled delay completes at once and would spin this loop until the work stops.
-                while (await Task.WhenAny(work, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false) != work)
+                await using (var outStream = new FileStream(tempOutput, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                using (var rejectStream = job.Transform.BadRows == BadRowMode.Skip ? new FileStream(tempRejects, FileMode.CreateNew) : null)
+                using (var rejects = rejectStream is null ? null : new NdjsonRejectSink(rejectStream))
                 {
-                    progress?.Report(new TransformProgress(job.Input.ToString(), input.Count, length, Volatile.Read(ref rows)));
-                }
+                    long rows = 0;
+                    var work = Task.Factory.StartNew(
+                        () => CsvTransformer.Transform(input, outStream, job.Transform, job.Input.ToString(), rejects, r => Volatile.Write(ref rows, r), cancellationToken),
+                        cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    // No token on the delay: a canceled delay completes at once and would spin this loop until the work stops.
+                    while (await Task.WhenAny(work, Task.Delay(ProgressInterval, CancellationToken.None)).ConfigureAwait(false) != work)
+                    {
+                        progress?.Report(new TransformProgress(job.Input.ToString(), input.Count, length, Volatile.Read(ref rows)));
+                    }
 
-                stats = await TranslateCancel(work, cancellationToken).ConfigureAwait(false);
-                rejectedWritten = rejects?.Count ?? 0;
+                    stats = await TranslateCancel(work, cancellationToken).ConfigureAwait(false);
+                    rejectedWritten = rejects?.Count ?? 0;
+                }
+            }
+            // Input read failures are already coded (CountingStream); what is left is writing the temp output.
+            catch (Exception ex) when (LocalIoErrors.IsLocalIo(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                throw LocalIoErrors.ForDestination(ex, DisplayedDestination(job, output));
             }
 
             progress?.Report(new TransformProgress(job.Input.ToString(), input.Count, length, stats.Rows));
             long bytesOut = new FileInfo(tempOutput).Length;
             string contentType = job.Transform.Format == OutputFormat.Parquet ? "application/vnd.apache.parquet" : "application/x-ndjson";
 
-            // Local copy first: it is the cheap step, and the artifact Argo reads should exist if the upload does.
-            if (job.LocalOutput is not null && !SamePath(job.LocalOutput, output))
+            // All or nothing: stage the local copy, publish to remote stores (the step that fails for reasons outside
+            // our control), and only then rename the local files into place, which on one file system does not fail.
+            bool wantLocalCopy = job.LocalOutput is not null && !SamePath(job.LocalOutput, output);
+            if (wantLocalCopy)
             {
-                string localTemp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(job.LocalOutput))!, $".argoetl-{Guid.NewGuid():N}.tmp");
-                File.Copy(tempOutput, localTemp);
-                await _files.PublishAsync(localTemp, ObjectLocation.File(job.LocalOutput), contentType, cancellationToken).ConfigureAwait(false);
+                string localDir = Path.GetDirectoryName(Path.GetFullPath(job.LocalOutput!))!;
+                try
+                {
+                    created.Ensure(localDir);
+                    localTemp = TempFiles.Create(localDir);
+                    File.Copy(tempOutput, localTemp);
+                }
+                catch (Exception ex) when (LocalIoErrors.IsLocalIo(ex))
+                {
+                    throw LocalIoErrors.ForDestination(ex, Path.GetFullPath(job.LocalOutput!));
+                }
             }
 
-            await StoreFor(output).PublishAsync(tempOutput, output, contentType, cancellationToken).ConfigureAwait(false);
-            if (rejectedWritten > 0)
+            if (rejectedWritten > 0 && rejectsLocation.Kind != LocationKind.File)
             {
                 await StoreFor(rejectsLocation).PublishAsync(tempRejects, rejectsLocation, "application/x-ndjson", cancellationToken).ConfigureAwait(false);
             }
 
+            if (output.Kind != LocationKind.File)
+            {
+                await StoreFor(output).PublishAsync(tempOutput, output, contentType, cancellationToken).ConfigureAwait(false);
+            }
+
+            await PublishLocalAsync(tempOutput, output, contentType, created, cancellationToken).ConfigureAwait(false);
+            if (rejectedWritten > 0)
+            {
+                await PublishLocalAsync(tempRejects, rejectsLocation, "application/x-ndjson", created, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (localTemp is not null)
+            {
+                await PublishLocalAsync(localTemp, ObjectLocation.File(job.LocalOutput!), contentType, created, cancellationToken).ConfigureAwait(false);
+            }
+
+            published = true;
             return new EtlResult
             {
                 Input = job.Input.ToString(),
@@ -87,16 +136,84 @@ public sealed class EtlRunner : IDisposable
                 Duration = clock.Elapsed,
                 Schema = stats.Schema.ToString(),
                 SchemaInferred = stats.SchemaInferred,
+                InferenceReport = stats.InferenceReport,
             };
         }
         finally
         {
-            TryDelete(tempOutput);
-            TryDelete(tempRejects);
+            TempFiles.Delete(tempOutput);
+            TempFiles.Delete(tempRejects);
+            if (localTemp is not null)
+            {
+                TempFiles.Delete(localTemp);
+            }
+
+            if (!published)
+            {
+                created.RemoveEmpty();
+            }
         }
     }
 
     public void Dispose() => _s3?.Dispose();
+
+    private async Task PublishLocalAsync(string file, ObjectLocation destination, string contentType, CreatedDirectories created, CancellationToken cancellationToken)
+    {
+        if (destination.Kind != LocationKind.File)
+        {
+            return;
+        }
+
+        try
+        {
+            created.Ensure(Path.GetDirectoryName(destination.Path)!);
+            await _files.PublishAsync(file, destination, contentType, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (LocalIoErrors.IsLocalIo(ex))
+        {
+            throw LocalIoErrors.ForDestination(ex, destination.Path);
+        }
+    }
+
+    // Refused before anything is read or created: an output (or local copy, or rejects file) that is the input would
+    // replace the data being converted, and an S3 location needs a key.
+    private static void CheckLocations(EtlJob job, ObjectLocation output, ObjectLocation rejects)
+    {
+        var input = job.Input;
+        if (input.Kind == LocationKind.S3 && (input.Path.Length == 0 || input.Path.EndsWith('/')))
+        {
+            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{input}' names a bucket or folder, not an object.",
+                "Write S3 inputs as s3://bucket/key.", input.ToString());
+        }
+
+        if (output.Kind == LocationKind.S3 && (output.Path.Length == 0 || output.Path.EndsWith('/')))
+        {
+            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"The output '{output}' names a bucket or folder, not an object.",
+                "Write S3 outputs as s3://bucket/key, or end a folder with '/' so each input's name is added.", output.ToString());
+        }
+
+        var targets = new List<(string What, ObjectLocation Where)> { ("output", output), ("rejects output", rejects) };
+        if (job.LocalOutput is not null)
+        {
+            targets.Add(("local output", ObjectLocation.File(job.LocalOutput)));
+        }
+
+        foreach (var (what, where) in targets)
+        {
+            bool same = input.Kind == LocationKind.File && where.Kind == LocationKind.File
+                ? PathIdentity.Same(input.Path, where.Path)
+                : input.Kind == where.Kind && string.Equals(input.ToString(), where.ToString(), StringComparison.Ordinal);
+            if (same)
+            {
+                throw new EtlException("OutputSameAsInput", EtlErrorKind.InvalidArgument,
+                    $"The {what} '{where}' is the input '{input}' (after following links); converting would overwrite the data being read.",
+                    "Write the output to another file or folder.", where.ToString());
+            }
+        }
+    }
+
+    private static string DisplayedDestination(EtlJob job, ObjectLocation output) =>
+        output.Kind == LocationKind.File ? output.Path : job.LocalOutput is not null ? Path.GetFullPath(job.LocalOutput) : $"the temp folder {Path.GetTempPath()} (for {output})";
 
     private IObjectStore StoreFor(ObjectLocation location) => location.Kind switch
     {
@@ -126,21 +243,9 @@ public sealed class EtlRunner : IDisposable
             return await work.ConfigureAwait(false);
         }
         // Cancel disposes the input under the parser, which then fails with an I/O error: that is the cancel, not a fault.
-        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not EtlException)
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {
             throw new OperationCanceledException("The conversion was canceled; nothing was written.", ex, cancellationToken);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // A temp file we could not delete is harmless (dot-named, in the temp or output folder); the run's outcome stands.
         }
     }
 }

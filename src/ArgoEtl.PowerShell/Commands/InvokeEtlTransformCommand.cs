@@ -125,6 +125,12 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
     public SwitchParameter NoQuote { get; set; }
 
     /// <summary>
+    /// <para type="description">Take a double quote inside an unquoted field (Ki"m) as an ordinary character. By default it is an error (CsvBadQuote) with its line and column, because RFC 4180 forbids it and a parser that opens a quoted section there would swallow the rest of the file.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter LenientQuotes { get; set; }
+
+    /// <summary>
     /// <para type="description">Fail (default) stops at the first bad row and writes nothing; Skip leaves bad rows out and writes each, with its reason, to the rejects output.</para>
     /// </summary>
     [Parameter]
@@ -244,7 +250,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
             WriteObject(result);
             if (result.SchemaInferred)
             {
-                WriteVerbose($"Schema inferred for {result.Input}: {result.Schema}");
+                WriteVerbose($"Schema inferred for {result.Input}: {result.InferenceReport ?? result.Schema}");
             }
 
             if (result.RejectedRows > 0)
@@ -255,6 +261,13 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
         catch (EtlException ex)
         {
             WriteError(ErrorRecords.From(ex));
+        }
+        // One input's unforeseen failure is that input's error, not the end of the pipeline: the next input still runs.
+        catch (Exception ex) when (ex is not PipelineStoppedException and not OperationCanceledException)
+        {
+            WriteError(ErrorRecords.From(new EtlException("TransformFailed", EtlErrorKind.Internal,
+                $"Converting {input} failed: {ex.GetType().Name}: {UrlRedaction.Redact(ex.Message)}",
+                "This is a bug in ArgoEtl; please report it with the input's shape (not its data).", input.ToString(), ex)));
         }
         finally
         {
@@ -297,7 +310,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
             {
                 Format = format,
                 Schema = _schema,
-                Csv = new CsvFormat { Delimiter = Delimiter, HasHeader = !NoHeader, Quoted = !NoQuote },
+                Csv = new CsvFormat { Delimiter = Delimiter, HasHeader = !NoHeader, Quoted = !NoQuote, LenientQuotes = LenientQuotes },
                 BadRows = BadRow,
                 Compression = Compression,
                 RowGroupSize = RowGroupSize,
