@@ -1,7 +1,7 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Aws;
 

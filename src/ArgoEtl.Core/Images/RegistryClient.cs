@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Images;
 

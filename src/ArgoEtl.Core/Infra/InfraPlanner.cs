@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ArgoEtl.Core.Kubernetes;
 using ArgoEtl.Core.Projects;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Infra;
 

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
 using ArgoEtl.Core.Kubernetes;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Infra;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 using k8s;
 
 namespace ArgoEtl.Core.Kubernetes;

@@ -1,5 +1,5 @@
 using ArgoEtl.Core.Projects;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 using k8s;
 using k8s.KubeConfigModels;
 using YamlDotNet.Core;

@@ -1,7 +1,7 @@
 using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Notifications;
-using ArgoEtl.Core.Redaction;
+using ArgoEtl.Etl.Storage;
 using ArgoEtl.Tests.Aws;
 using ArgoEtl.TestServers.Aws;
 

@@ -165,7 +165,7 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 return;
             }
 
-            string action = destination?.LoadInto is { } minikube ? $"Build and load into minikube profile {minikube.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {ArgoEtl.Core.Redaction.UrlRedaction.Redact(Registry)}";
+            string action = destination?.LoadInto is { } minikube ? $"Build and load into minikube profile {minikube.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {ArgoEtl.Etl.Storage.UrlRedaction.Redact(Registry)}";
             var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", action)).ToList();
             if (approved.Count == 0)
             {

@@ -114,7 +114,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
                 approved &= ShouldProcess($"{step.Kind}/{step.Name}{(step.Namespace is null ? string.Empty : $" (namespace {step.Namespace})")} on {client.Context ?? client.Server.ToString()}", $"Server-side apply ({step.Action})");
             }
 
-            approved &= ShouldProcess($"s3://{options.ArtifactBucket} at {(options.ObjectStoreEndpoint is { } endpoint ? ArgoEtl.Core.Redaction.UrlRedaction.Redact(endpoint) : null) ?? $"service minio:9000 in {options.EventsNamespace} (port-forward)"}", "Create bucket");
+            approved &= ShouldProcess($"s3://{options.ArtifactBucket} at {(options.ObjectStoreEndpoint is { } endpoint ? ArgoEtl.Etl.Storage.UrlRedaction.Redact(endpoint) : null) ?? $"service minio:9000 in {options.EventsNamespace} (port-forward)"}", "Create bucket");
 
             if (!approved)
             {

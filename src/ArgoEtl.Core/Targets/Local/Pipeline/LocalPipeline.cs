@@ -293,12 +293,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         try
         {
             using var response = await _http.SendAsync(message, _stopping.Token).ConfigureAwait(false);
-            _options.Verbose?.Invoke($"{origin}: {message.Method} {Redaction.UrlRedaction.Redact(message.RequestUri)} answered {(int)response.StatusCode}.");
+            _options.Verbose?.Invoke($"{origin}: {message.Method} {ArgoEtl.Etl.Storage.UrlRedaction.Redact(message.RequestUri)} answered {(int)response.StatusCode}.");
         }
         catch (HttpRequestException ex)
         {
             _options.TriggerFailed?.Invoke(new EtlException("HttpTriggerFailed", EtlErrorKind.Connection,
-                $"{origin}: {message.Method} {Redaction.UrlRedaction.Redact(message.RequestUri)} failed: {ex.Message}", "Check that the trigger's url answers.", origin, ex));
+                $"{origin}: {message.Method} {ArgoEtl.Etl.Storage.UrlRedaction.Redact(message.RequestUri)} failed: {ex.Message}", "Check that the trigger's url answers.", origin, ex));
         }
     }
 
