@@ -63,6 +63,8 @@ public static class Substrates
         new("aws", "/usr/bin/aws", "awscli"),
         // Any kubectl on PATH will do (the machine image ships one); Debian's otherwise.
         new("kubectl", null, "kubernetes-client"),
+        // The local-target tests look for processes a stopped run must not leave behind.
+        new("pgrep", null, "procps"),
     ];
 
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>

@@ -13,7 +13,7 @@ BeforeAll {
     Set-Content (Join-Path $ctx 'os-release') "ID=argoetl-test`n"
     $base = "$($registry.Host)/base:1"
     # The settings the module runs buildah with (vfs storage, its own containers.conf), so this base image lands where the module looks.
-    $settings = [ArgoEtl.Core.Images.BuildahStorage]::new($storage)
+    $settings = (Get-ModuleType 'ArgoEtl.Core.Images.BuildahStorage')::new($storage)
     $env:CONTAINERS_CONF = $settings.Environment['CONTAINERS_CONF']
     $buildah = @($settings.Arguments)
     buildah @buildah bud --isolation chroot -f "$ctx/Containerfile" -t $base $ctx 2>&1 | Out-Null

@@ -15,6 +15,7 @@ BeforeDiscovery {
         'StartProcess\(\s*"([^"]+)"'
         '"exec\s+([^\s''"]+)'   # a program run through /bin/sh -c "exec ..."
         'Substrates\.(Aws)Cli\(\)'    # the harness's path to Debian's AWS CLI
+        '"(?:/usr)?/bin/(busybox)"'      # copied into the FROM-scratch images container steps run
     )
     $fromCs = foreach ($file in Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Filter *.cs | Where-Object FullName -NotMatch $skip) {
         $text = Get-Content $file.FullName -Raw
@@ -49,7 +50,7 @@ BeforeAll {
     foreach ($line in dotnet $TestingDll requirements) { $p = $line -split "`t"; $installed[$p[0]] = $p[1] }
 
     # What every CI machine has before the installer runs: the .NET SDK, git, node/npm, and Debian's base system.
-    $base = 'dotnet', 'git', 'node', 'npm', 'sh', 'bash', 'id', 'useradd', 'usermod', 'chpasswd', 'chown', 'apt-get', 'kill', 'env'
+    $base = 'dotnet', 'git', 'node', 'npm', 'sh', 'bash', 'id', 'useradd', 'usermod', 'chpasswd', 'chown', 'apt-get', 'kill', 'env', 'true'
     # Tools the module uses when they are there and reports cleanly when not; no test needs them.
     $optional = 'docker', 'podman', 'minikube', 'helm'
 }

@@ -22,3 +22,12 @@ function Invoke-FreshPwsh([string] $Script) {
     Push-Location $script:RepoRoot
     try { dotnet pwsh -NoProfile -NonInteractive -Command $Script 2>&1 } finally { Pop-Location }
 }
+
+# A type of the module's own assemblies. They live in the module's AssemblyLoadContext, where a [Type] literal does
+# not look, so find it among the loaded assemblies.
+function Get-ModuleType([string] $FullName) {
+    foreach ($assembly in [AppDomain]::CurrentDomain.GetAssemblies()) {
+        if ($type = $assembly.GetType($FullName, $false)) { return $type }
+    }
+    throw "Type $FullName is not loaded; import the module first."
+}
