@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using ArgoEtl.Etl.Output;
+using ArgoEtl.Etl.Output.ParquetMetadata;
 using ArgoEtl.Etl.Transform;
 using Parquet;
 using static ArgoEtl.Tests.Etl.TransformTestKit;
@@ -107,5 +108,28 @@ public sealed class ParquetLongValueTests
         var statistics = reader.Metadata!.RowGroups[0].Columns[0].MetaData!.Statistics!;
         Assert.Equal("apple", Encoding.UTF8.GetString(statistics.MinValue!));
         Assert.Equal("plum", Encoding.UTF8.GetString(statistics.MaxValue!));
+    }
+
+    [Theory]
+    [InlineData("abc", 8, "abc", "abc")]
+    [InlineData("abcdefghij", 4, "abcd", "abce")]
+    [InlineData("ab\u00e9\u00e9xyz", 4, "ab\u00e9", "ac")] // the cut never splits the two bytes of \u00e9
+    [InlineData("a\u007f\u007fzz", 3, "a\u007f\u007f", "b")] // 0x7F cannot be raised within ASCII
+    public void Bounds_are_short_valid_utf8_and_enclose_the_value(string value, int maxBytes, string lower, string upper)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(value);
+
+        Assert.Equal(lower, Encoding.UTF8.GetString(Utf8StatisticsBound.LowerBound(bytes, maxBytes)));
+        Assert.True(Utf8StatisticsBound.TryUpperBound(bytes, maxBytes, out byte[] bound));
+        Assert.Equal(upper, Encoding.UTF8.GetString(bound));
+        Assert.True(bound.AsSpan().SequenceCompareTo(bytes) >= 0);
+    }
+
+    [Fact]
+    public void No_upper_bound_when_the_prefix_has_no_ascii_byte_to_raise()
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(new string('\u00ff', 10));
+
+        Assert.False(Utf8StatisticsBound.TryUpperBound(bytes, 4, out _));
     }
 }
