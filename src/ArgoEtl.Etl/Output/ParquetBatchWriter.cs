@@ -1,4 +1,5 @@
 using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Output.ParquetMetadata;
 using ArgoEtl.Etl.Schema;
 using Parquet;
 using Parquet.Schema;
@@ -8,11 +9,17 @@ namespace ArgoEtl.Etl.Output;
 /// <summary>
 /// One Parquet row group per batch. Values go to Parquet.Net dense, with definition levels for nulls, straight from the
 /// reused column buffers; strings go as slices of the column's char buffer, so no string objects are made (which, when
-/// they were, cost a third of the time and most of the memory).
+/// they were, cost a third of the time and most of the memory). Parquet.Net writes into a
+/// <see cref="StatisticsCappingStream"/>, which caps string min/max statistics at <see cref="MaxStatisticsBytes"/>:
+/// Parquet.Net 6.1 stores each chunk's full min and max four times (page header and footer, twice each), so one
+/// 10 MB field made an 88 MB file.
 /// </summary>
 internal sealed class ParquetBatchWriter : IBatchWriter
 {
-    private readonly Stream _output;
+    /// <summary>As parquet-mr's column index truncation: long enough to prune on, short enough not to matter.</summary>
+    public const int MaxStatisticsBytes = 64;
+
+    private readonly StatisticsCappingStream _output;
     private readonly ParquetSchema _schema;
     private readonly DataField[] _fields;
     private readonly ParquetOptions _options;
@@ -21,7 +28,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
 
     public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression)
     {
-        _output = output;
+        _output = new StatisticsCappingStream(output, MaxStatisticsBytes);
         _fields = schema.Columns.Select(ToField).ToArray();
         _schema = new ParquetSchema(_fields);
         _options = new ParquetOptions
@@ -81,15 +88,17 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     {
         // An input with a header and no rows still produces a valid Parquet file with the schema and no row groups.
         _writer ??= await ParquetWriter.CreateAsync(_schema, _output, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _output.BeginFooter();
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        await _output.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_writer is not null)
         {
+            _output.Abandon();
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
     }
