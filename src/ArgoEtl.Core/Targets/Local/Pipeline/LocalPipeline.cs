@@ -105,6 +105,10 @@ public sealed class LocalPipeline : IAsyncDisposable
             }
 
             store.Diagnostic += (_, line) => options.Verbose?.Invoke(line);
+
+            // Where the store listens, for any S3 client (aws --endpoint-url "$(cat store-endpoint)"); the
+            // credentials are in secrets/. Removed when the pipeline stops.
+            File.WriteAllText(Path.Combine(options.StateDirectory, "store-endpoint"), store.Endpoint.ToString().TrimEnd('/') + "\n");
             if (options.StartEventSources)
             {
                 store.ObjectChanged += (_, notification) => pipeline.Track(pipeline._sources.OnObjectStoreNotificationAsync(notification, pipeline._stopping.Token).AsTask());
@@ -187,6 +191,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
 
         await _store.DisposeAsync().ConfigureAwait(false);
+        File.Delete(Path.Combine(_options.StateDirectory, "store-endpoint"));
         _http.Dispose();
         _stopping.Dispose();
     }
