@@ -66,7 +66,7 @@ $command
 
 $state = Join-Path $work 'state'
 $ps = [powershell]::Create()
-[void]$ps.AddScript("Import-Module '$ModulePath'; `$env:ARGOETL_DATA_HOME = '$env:ARGOETL_DATA_HOME'; Start-EtlDev -Path '$work/project' -Target Local -StateDirectory '$state'")
+[void]$ps.AddScript("Import-Module '$ModulePath'; `$env:ARGOETL_DATA_HOME = '$env:ARGOETL_DATA_HOME'; Start-EtlDev -Path '$work/project' -Target Local -StateDirectory '$state' -Verbose")
 $handle = $ps.BeginInvoke()
 try {
     $creds = $null
@@ -94,6 +94,9 @@ try {
     "median over $($sorted.Count): $($sorted[[int][math]::Floor($sorted.Count / 2)]) ms ($Step step)"
 }
 finally {
-    $ps.Stop(); $ps.Dispose()
+    $ps.Stop()
+    $ps.Streams.Error | ForEach-Object { Write-Warning "Start-EtlDev: $_" }
+    if ($env:BENCH_DEBUG) { $ps.Streams.Verbose | ForEach-Object { "V: $_" } }
+    $ps.Dispose()
     Remove-Item $work -Recurse -Force -ErrorAction Ignore
 }

@@ -98,7 +98,8 @@ public sealed class FileSystemChangeFeed(TimeSpan debounce) : IChangeFeed
 
     private void Add(string path)
     {
-        string normalized = path.Replace('\\', '/');
+        // With a trailing '/', the folder itself ("ctx/obj" created by the first build) is ignored as well as what is in it.
+        string normalized = path.Replace('\\', '/') + "/";
         if (!Ignored.Any(i => normalized.Contains(i, StringComparison.Ordinal)) && !Path.GetFileName(path).StartsWith(".argoetl-", StringComparison.Ordinal))
         {
             _changes.Writer.TryWrite(path);
