@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Xml.Linq;
 
@@ -70,23 +69,5 @@ public sealed class AwsQueryClient
     public static IEnumerable<XElement> Members(XElement parent, string listName) =>
         parent.Elements().Where(e => e.Name.LocalName == listName).Elements().Where(e => e.Name.LocalName is "member" or "entry");
 
-    // RFC 3986 unreserved characters stay; everything else is percent-encoded from UTF-8, as SigV4 expects.
-    private static string Encode(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        foreach (byte b in Encoding.UTF8.GetBytes(value))
-        {
-            char c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
-            {
-                sb.Append(c);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sb.ToString();
-    }
+    private static string Encode(string value) => AwsUriEncoding.Encode(value);
 }

@@ -10,7 +10,9 @@ public sealed record SignableRequest(string Method, string RawPath, string RawQu
 /// <summary>
 /// An independent implementation of AWS Signature Version 4 verification, written from the published specification
 /// and checked against AWS's test vectors, so that the module's signer is tested against something it does not share
-/// code with.
+/// code with. It stays separate from Core's SigV4RequestVerifier on purpose: the local store's tests
+/// (tests/ArgoEtl.Tests/Local/Store: aws-chunked uploads, virtual-host style) sign with it to cross-check that verifier,
+/// and this server verifies IAM/ECR/SNS requests whose paths are normalised, which the S3-only Core verifier never does.
 /// </summary>
 public static class SigV4Verifier
 {

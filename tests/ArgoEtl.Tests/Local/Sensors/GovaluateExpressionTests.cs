@@ -1,5 +1,5 @@
 using ArgoEtl.Core.Targets.Local.Sensors;
-using ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+using ArgoEtl.Core.Targets.Local.Expressions;
 
 namespace ArgoEtl.Tests.Local.Sensors;
 

@@ -20,6 +20,9 @@ public sealed class ExpressionTests
     [InlineData("abc !~ 'b'", false)]
     [InlineData("true", true)]
     [InlineData("(a == a) && !(b == c)", true)]
+    [InlineData("1 + 2 == 3", true)]
+    [InlineData("b IN (a, b)", true)]
+    [InlineData("3 > 2 ? yes == yes : false", true)]
     public void When_evaluates_like_govaluate_after_substitution(string expression, bool expected) =>
         Assert.Equal(expected, WhenExpression.Evaluate(expression));
 
@@ -28,6 +31,7 @@ public sealed class ExpressionTests
     [InlineData("(1 == 1")]
     [InlineData("5 > abc")]
     [InlineData("hello")]
+    [InlineData("len(x) > 1")]
     public void A_when_that_cannot_be_read_is_an_error_naming_it(string expression)
     {
         var ex = Assert.Throws<EtlException>(() => WhenExpression.Evaluate(expression));

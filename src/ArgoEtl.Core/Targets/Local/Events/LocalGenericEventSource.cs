@@ -177,19 +177,6 @@ public sealed class LocalGenericEventSource : ILocalEventSource
             body = Convert.ToBase64String(received.Payload.Span);
         }
 
-        var data = new JsonObject { ["body"] = body };
-        if (_definition.MetadataJson() is { } metadata)
-        {
-            data["metadata"] = metadata;
-        }
-
-        try
-        {
-            await _sink(new LocalEvent(_definition.NewContext(), data), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _options.Verbose?.Invoke($"{_definition}: the event was not dispatched: {ex.Message}");
-        }
+        _ = await LocalEventDispatch.SendAsync(_definition, new JsonObject { ["body"] = body }, _sink, _options, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -20,19 +20,16 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
     private readonly SnsEventDefinition _definition;
     private readonly LocalEventSink _sink;
     private readonly LocalEventSourceOptions _options;
-    private readonly WebhookRouter _router;
-    private readonly bool _ownsRouter;
+    private readonly WebhookEndpoint _endpoint;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
-    private IAsyncDisposable? _route;
 
     public LocalSnsEventSource(SnsEventDefinition definition, LocalEventSink sink, LocalEventSourceOptions? options = null)
     {
         _definition = definition ?? throw new ArgumentNullException(nameof(definition));
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _options = options ?? new LocalEventSourceOptions();
-        _ownsRouter = _options.Router is null;
-        _router = _options.Router ?? new WebhookRouter();
+        _endpoint = new WebhookEndpoint(_definition, _definition.Webhook, _options);
         _ownsHttp = _options.HttpClient is null;
         _http = _options.HttpClient ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
     }
@@ -51,27 +48,13 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
             _options.Verbose?.Invoke($"{_definition}: validateSignature is not enforced by the local target (no AWS signing certificate is reachable); messages are accepted unsigned.");
         }
 
-        // A Secret nobody provides is an error at start, not a 500 on the first request.
-        if (_definition.Webhook.AuthSecret is { } secret)
-        {
-            _ = _options.ResolveSecret(secret, _definition);
-        }
-
-        _route ??= _router.Add(_definition.Webhook.Port, _definition.Webhook.Endpoint, _definition.ToString(), HandleAsync);
+        _endpoint.Start(HandleAsync);
         return Task.CompletedTask;
     }
 
     public async Task StopAsync()
     {
-        if (Interlocked.Exchange(ref _route, null) is { } route)
-        {
-            await route.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_ownsRouter)
-        {
-            await _router.DisposeAsync().ConfigureAwait(false);
-        }
+        await _endpoint.StopAsync().ConfigureAwait(false);
 
         if (_ownsHttp)
         {
@@ -129,24 +112,7 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
 
                 break;
             case "Notification":
-                var data = new JsonObject { ["header"] = WebhookRequests.Headers(context.Request), ["body"] = message };
-                if (_definition.MetadataJson() is { } metadata)
-                {
-                    data["metadata"] = metadata;
-                }
-
-                try
-                {
-                    await _sink(new LocalEvent(_definition.NewContext(), data), cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    _options.Verbose?.Invoke($"{_definition}: the event was not dispatched: {ex.Message}");
-                    await WebhookRouter.RespondAsync(context.Response, 500, "failed to record event").ConfigureAwait(false);
-                    return;
-                }
-
-                await WebhookRouter.RespondAsync(context.Response, 200, "success").ConfigureAwait(false);
+                await _endpoint.DispatchAsync(context, message, _sink, cancellationToken).ConfigureAwait(false);
                 return;
             default:
                 // UnsubscribeConfirmation and anything else: accepted, no event (as upstream).

@@ -15,45 +15,25 @@ public sealed class LocalWebhookEventSource : ILocalEventSource
     private readonly WebhookEventDefinition _definition;
     private readonly LocalEventSink _handler;
     private readonly LocalEventSourceOptions _options;
-    private readonly WebhookRouter _router;
-    private readonly bool _ownsRouter;
-    private IAsyncDisposable? _route;
+    private readonly WebhookEndpoint _endpoint;
 
     public LocalWebhookEventSource(WebhookEventDefinition definition, LocalEventSink handler, LocalEventSourceOptions? options = null)
     {
         _definition = definition ?? throw new ArgumentNullException(nameof(definition));
         _handler = handler ?? throw new ArgumentNullException(nameof(handler));
         _options = options ?? new LocalEventSourceOptions();
-        _ownsRouter = _options.Router is null;
-        _router = _options.Router ?? new WebhookRouter();
+        _endpoint = new WebhookEndpoint(_definition, _definition.Webhook, _options);
     }
 
     public EventSourceDefinition Definition => _definition;
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        // A Secret nobody provides is an error at start, not a 500 on the first request.
-        if (_definition.Webhook.AuthSecret is { } secret)
-        {
-            _ = _options.ResolveSecret(secret, _definition);
-        }
-
-        _route ??= _router.Add(_definition.Webhook.Port, _definition.Webhook.Endpoint, _definition.ToString(), HandleAsync);
+        _endpoint.Start(HandleAsync);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync()
-    {
-        if (Interlocked.Exchange(ref _route, null) is { } route)
-        {
-            await route.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_ownsRouter)
-        {
-            await _router.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public Task StopAsync() => _endpoint.StopAsync();
 
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
@@ -102,23 +82,6 @@ public sealed class LocalWebhookEventSource : ILocalEventSource
                 return;
         }
 
-        var data = new JsonObject { ["header"] = WebhookRequests.Headers(request), ["body"] = body };
-        if (_definition.MetadataJson() is { } metadata)
-        {
-            data["metadata"] = metadata;
-        }
-
-        try
-        {
-            await _handler(new LocalEvent(_definition.NewContext(), data), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            _options.Verbose?.Invoke($"{_definition}: the event was not dispatched: {ex.Message}");
-            await WebhookRouter.RespondAsync(context.Response, 500, "failed to record event").ConfigureAwait(false);
-            return;
-        }
-
-        await WebhookRouter.RespondAsync(context.Response, 200, "success").ConfigureAwait(false);
+        await _endpoint.DispatchAsync(context, body, _handler, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ArgoEtl.Core.Targets.Local.Events;
-using ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+using ArgoEtl.Core.Targets.Local.Expressions;
 using ArgoEtl.Core.Targets.Local.Sensors.Paths;
 using ArgoEtl.Core.Targets.Local.Sensors.Templates;
 

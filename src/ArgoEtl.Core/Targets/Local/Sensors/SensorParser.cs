@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using ArgoEtl.Core.Projects;
-using ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+using ArgoEtl.Core.Targets.Local.Expressions;
 using ArgoEtl.Core.Targets.Local.Sensors.Paths;
 using ArgoEtl.Core.Targets.Local.Sensors.Templates;
 

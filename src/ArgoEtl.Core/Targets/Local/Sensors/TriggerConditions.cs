@@ -1,4 +1,4 @@
-using ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+using ArgoEtl.Core.Targets.Local.Expressions;
 
 namespace ArgoEtl.Core.Targets.Local.Sensors;
 

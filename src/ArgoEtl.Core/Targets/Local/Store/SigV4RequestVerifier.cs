@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using ArgoEtl.Core.Aws;
 
 namespace ArgoEtl.Core.Targets.Local.Store;
 
@@ -177,24 +178,7 @@ internal static class SigV4RequestVerifier
         }).ToList();
     }
 
-    private static string Encode(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        foreach (byte b in Encoding.UTF8.GetBytes(text))
-        {
-            char c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
-            {
-                sb.Append(c);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sb.ToString();
-    }
+    private static string Encode(string value) => AwsUriEncoding.Encode(value);
 
     private static string TrimAll(string value) =>
         string.Join(' ', value.Split([' ', '\t', '\r', '\n'], StringSplitOptions.RemoveEmptyEntries));

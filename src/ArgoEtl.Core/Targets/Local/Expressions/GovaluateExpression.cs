@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using ArgoEtl.Core.Targets.Local.Sensors;
 
-namespace ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+namespace ArgoEtl.Core.Targets.Local.Expressions;
 
 /// <summary>
 /// The govaluate (Knetic/govaluate) expressions Sensors use in expr filters and trigger conditions: number (float64),
@@ -10,7 +11,8 @@ namespace ArgoEtl.Core.Targets.Local.Sensors.Expressions;
 /// parentheses; unary ! - ~; ** * / % + - (a string on either side of + concatenates); comparators == != (Go's
 /// DeepEqual: no conversion between types) &lt; &lt;= &gt; &gt;= (two numbers or two strings); =~ !~ (regex);
 /// &amp;&amp; || (bools only); ?: and ??; IN over a (a, b, ...) list. Not implemented: functions, date strings, bitwise
-/// and shift operators — they are parse errors.
+/// and shift operators — they are parse errors. Argo Workflows' `when` is the same language read with
+/// <see cref="ParseWhen"/>: Argo turns every variable into a string, so "heads == heads" compares two strings.
 /// </summary>
 public sealed class GovaluateExpression
 {
@@ -39,10 +41,22 @@ public sealed class GovaluateExpression
     }
 
     /// <exception cref="GovaluateException">The expression does not parse.</exception>
-    public static GovaluateExpression Parse(string text)
+    public static GovaluateExpression Parse(string text) => Parse(text, bareWords: false);
+
+    /// <summary>
+    /// A Workflow `when` after its {{variables}} are substituted. Argo turns govaluate's variables into strings;
+    /// a bare word here is also any run of characters up to a space, quote, parenthesis, comma or comparison/logic
+    /// character, so a substituted value such as file-2024.csv or s3://b/k stays one string rather than arithmetic
+    /// (the local target kept this from its first `when` reader; Argo would need the value quoted). A run that is
+    /// exactly an operator (+, -, ?, :) is still that operator.
+    /// </summary>
+    /// <exception cref="GovaluateException">The expression does not parse.</exception>
+    public static GovaluateExpression ParseWhen(string text) => Parse(text, bareWords: true);
+
+    private static GovaluateExpression Parse(string text, bool bareWords)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var tokens = Tokenize(text);
+        var tokens = Tokenize(text, bareWords);
         var parser = new Parser(tokens);
         var root = parser.ParseTernary();
         if (!parser.AtEnd)
@@ -215,7 +229,7 @@ public sealed class GovaluateExpression
     private static GovaluateException TypeError(object? value, string op, string expected) =>
         new($"Value '{GoValue.Print(value)}' cannot be used with the operator '{op}', it is not a {expected}");
 
-    private static List<Token> Tokenize(string text)
+    private static List<Token> Tokenize(string text, bool bareWords)
     {
         var tokens = new List<Token>();
         int i = 0;
@@ -225,6 +239,18 @@ public sealed class GovaluateExpression
             if (char.IsWhiteSpace(c))
             {
                 i++;
+                continue;
+            }
+
+            if (bareWords && IsBareWordChar(c))
+            {
+                int start = i;
+                while (i < text.Length && IsBareWordChar(text[i]))
+                {
+                    i++;
+                }
+
+                tokens.Add(BareWord(text, text[start..i], i));
                 continue;
             }
 
@@ -330,6 +356,31 @@ public sealed class GovaluateExpression
         }
 
         return tokens;
+    }
+
+    private static bool IsBareWordChar(char c) =>
+        !char.IsWhiteSpace(c) && c is not ('(' or ')' or ',' or '=' or '!' or '<' or '>' or '&' or '|' or '\'' or '"');
+
+    private static Token BareWord(string text, string word, int next)
+    {
+        if (Operators.Contains(word, StringComparer.Ordinal))
+        {
+            return new Token(TokenKind.Operator, word, null);
+        }
+
+        if (next < text.Length && text[next] == '(')
+        {
+            throw new GovaluateException($"govaluate functions are not supported by the local target: '{word}(' in '{text}'", unsupported: true);
+        }
+
+        return word switch
+        {
+            "true" => new Token(TokenKind.Literal, word, true),
+            "false" => new Token(TokenKind.Literal, word, false),
+            "IN" or "in" => new Token(TokenKind.Operator, "IN", null),
+            _ when double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) => new Token(TokenKind.Literal, word, number),
+            _ => new Token(TokenKind.Literal, word, word),
+        };
     }
 
     private enum TokenKind

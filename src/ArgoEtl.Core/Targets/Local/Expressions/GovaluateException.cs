@@ -1,4 +1,4 @@
-namespace ArgoEtl.Core.Targets.Local.Sensors.Expressions;
+namespace ArgoEtl.Core.Targets.Local.Expressions;
 
 /// <summary>An expression that does not parse or cannot be evaluated (upstream: govaluate's error).</summary>
 public sealed class GovaluateException : Exception
