@@ -30,7 +30,8 @@ if ($Step -eq 'Host') {
     Copy-Item /bin/busybox "$work/project/tool/busybox"
     Set-Content "$work/project/tool/Dockerfile" "FROM scratch`nCOPY busybox /bin/busybox`n"
     $image = 'tool'; $context = 'tool'
-    $command = "                  command: [/bin/busybox, sh, -c, 'echo STAMP `$((`$(/bin/busybox date +%s%N) / 1000000))']"
+    # busybox date has no milliseconds: the step prints one line and ends, so its log's mtime is when it printed.
+    $command = "                  command: [/bin/busybox, sh, -c, 'echo STAMP']"
 }
 Set-Content "$work/project/skaffold.yaml" "apiVersion: skaffold/v4beta13`nkind: Config`nbuild:`n  artifacts:`n  - image: $image`n    context: $context`nmanifests:`n  rawYaml:`n  - k8s/*.yaml`nresourceSelector:`n  allow:`n  - groupKind: Sensor.argoproj.io`n    image: ['.*']`n"
 Set-Content "$work/project/k8s/es.yaml" "apiVersion: argoproj.io/v1alpha1`nkind: EventSource`nmetadata:`n  name: put`nspec:`n  minio:`n    put:`n      bucket: {name: etl}`n      endpoint: minio:9000`n      insecure: true`n      events: ['s3:ObjectCreated:*']`n      accessKey: {name: minio, key: root-user}`n      secretKey: {name: minio, key: root-password}`n"
@@ -84,13 +85,14 @@ try {
         $deadline = (Get-Date).AddSeconds(60)
         do { Start-Sleep -Milliseconds 100; $runs = @(Get-ChildItem "$state/runs" -Directory -ErrorAction Ignore) } until ($runs.Count -gt $before -and (Get-ChildItem $runs[-1] -Recurse -Filter main.log | Select-String 'STAMP') -or (Get-Date) -gt $deadline)
         $log = Get-ChildItem ($runs | Sort-Object LastWriteTime)[-1] -Recurse -Filter main.log | Select-Object -First 1
-        $stamp = [long](((Get-Content $log.FullName) -match 'STAMP')[0] -replace '.*STAMP ', '')
+        $stamp = if ($Step -eq 'Host') { [long]((@(Get-Content $log.FullName) -match 'STAMP')[0] -replace '.*STAMP ', '') } else { [DateTimeOffset]::new($log.LastWriteTimeUtc).ToUnixTimeMilliseconds() }
         $visible = [DateTimeOffset]::new((Get-Item "$state/buckets/etl/in/$i.csv").LastWriteTimeUtc).ToUnixTimeMilliseconds()
         $ms = $stamp - $visible
         "put $i -> step's first line: $ms ms"
         $ms
     }
     $sorted = @($latencies | Where-Object { $_ -is [long] } | Sort-Object)
+    $sorted | ForEach-Object { "  $_ ms" }
     "median over $($sorted.Count): $($sorted[[int][math]::Floor($sorted.Count / 2)]) ms ($Step step)"
 }
 finally {
