@@ -3,6 +3,8 @@ using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ArgoEtl.Core.Dev;
+using ArgoEtl.Core.Images;
+using ArgoEtl.Core.Projects;
 using ArgoEtl.Core.Runs;
 using ArgoEtl.Core.Targets.Local.Events;
 using ArgoEtl.Core.Targets.Local.Pipeline;
@@ -130,7 +132,19 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
 
     private async Task<IReadOnlyList<object>> RunAsync(Core.Projects.EtlProfile profile, string state, string? input, JsonNode? data, IProgress<LocalReport> progress, CancellationToken ct)
     {
-        var (documents, images) = await LocalProject.PrepareAsync(profile, state, new SynchronousProgress<DevEvent>(e => progress.Report(new LocalReport(e.Phase, e.Message, null))), ct).ConfigureAwait(false);
+        var report = new SynchronousProgress<DevEvent>(e => progress.Report(new LocalReport(e.Phase, e.Message, null)));
+        if (DryRun)
+        {
+            // Nothing is built, stored or run: the manifests rendered with the artifacts' bare names are enough to
+            // evaluate the Sensors.
+            var rendered = await new SkaffoldManifestRenderer(new ProjectContext("render")).RenderAsync(profile, new Dictionary<string, EtlImage>(), report, ct).ConfigureAwait(false);
+            var manifests = rendered.Select(r => r.ToDocument()).ToList();
+            var chosen = PickEventSource(LocalPipeline.EventSourcesOf(manifests), input is not null);
+            var localEvent = input is null ? InjectedEvents.FromData(chosen, data) : DryRunObjectEvent(chosen, input);
+            return [.. LocalPipeline.Evaluate(manifests, localEvent)];
+        }
+
+        var (documents, images) = await LocalProject.PrepareAsync(profile, state, report, ct).ConfigureAwait(false);
         var options = new LocalPipelineOptions
         {
             StateDirectory = state,
@@ -143,12 +157,6 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
         var definition = PickEventSource(pipeline.EventSources, input is not null);
         string source = $"{definition.Type} event {definition.EventSourceName}/{definition.EventName} ({definition.Where})";
         progress.Report(new LocalReport("run", input is null ? $"Pushing the {source}" : $"Putting {System.IO.Path.GetFileName(input)} into the local store for the {source}", null));
-        if (DryRun)
-        {
-            var localEvent = input is null ? InjectedEvents.FromData(definition, data) : DryRunObjectEvent(definition, input);
-            return [.. pipeline.Evaluate(localEvent)];
-        }
-
         var runs = input is null
             ? await pipeline.InjectAsync(InjectedEvents.FromData(definition, data), ct).ConfigureAwait(false)
             : await pipeline.PutFileAsync(input, definition, Bucket, Key, ct).ConfigureAwait(false);

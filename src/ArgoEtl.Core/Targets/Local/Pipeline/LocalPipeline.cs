@@ -169,13 +169,19 @@ public sealed class LocalPipeline : IAsyncDisposable
         return await InjectAsync(localEvent, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Per trigger of every Sensor that depends on the event: the filters' verdicts and the resolved resource, without running anything.</summary>
-    public IReadOnlyList<TriggerEvaluation> Evaluate(LocalEvent localEvent)
+    /// <summary>
+    /// Per trigger of every Sensor that depends on the event: the filters' verdicts and the resolved resource, without
+    /// starting or running anything (argo-events#3339). Needs only the manifests.
+    /// </summary>
+    public static IReadOnlyList<TriggerEvaluation> Evaluate(IReadOnlyList<ManifestDocument> documents, LocalEvent localEvent)
     {
         ArgumentNullException.ThrowIfNull(localEvent);
-        return [.. _sensors.Where(s => s.Sensor.Dependencies.Any(d => d.Accepts(localEvent)))
-            .SelectMany(s => new SensorEvaluator(s.Sensor).Evaluate([localEvent]))];
+        var (_, sensors, _) = Read(documents);
+        return [.. sensors.Where(s => s.Dependencies.Any(d => d.Accepts(localEvent))).SelectMany(s => new SensorEvaluator(s).Evaluate([localEvent]))];
     }
+
+    /// <summary>The events the manifests' EventSources define, read and checked as StartAsync reads them.</summary>
+    public static IReadOnlyList<EventSourceDefinition> EventSourcesOf(IReadOnlyList<ManifestDocument> documents) => Read(documents).Definitions;
 
     public async ValueTask DisposeAsync()
     {
@@ -255,6 +261,16 @@ public sealed class LocalPipeline : IAsyncDisposable
                 var run = Task.Run(() => _runner.RunAsync(source, _stopping.Token));
                 Track(run);
                 _ = run.ContinueWith(t => RunFinished?.Invoke(this, t.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+
+                // A Workflow the runner refuses (an unsupported field after parameters applied) is that trigger's error;
+                // InjectAsync rethrows it to its caller, and a running dev loop hears of it here.
+                if (_options.StartEventSources)
+                {
+                    _ = run.ContinueWith(t => _options.TriggerFailed?.Invoke(t.Exception?.GetBaseException() as EtlException
+                        ?? new EtlException("LocalRunFailed", EtlErrorKind.Internal, $"{origin}: the Workflow could not run: {t.Exception?.GetBaseException().Message}", null, origin, t.Exception)),
+                        CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                }
+
                 return run;
             case TriggerKind.K8s when trigger.Resource is { } other:
                 RecordObject(other, origin);
