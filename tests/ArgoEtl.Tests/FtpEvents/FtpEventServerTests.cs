@@ -85,20 +85,21 @@ public sealed partial class FtpEventServerTests(ITestOutputHelper output) : IDis
         using var server = new FtpEventServerProcess(new Dictionary<string, string> { ["FTP_USER"] = ftp.User!, ["FTP_PASSWORD_FILE"] = passwordFile });
 
         // Two streams at once, each with its own config and checkpoint: everything (.NET) and only what comes later (node).
-        await using var all = new DotnetSubscription(server.Url, "all", Config(served.Port, Path.Combine(_work, "all.json"), "all", "500ms"));
-        await using var later = new NodeSubscription(server.Address, "later", Config(served.Port, Path.Combine(_work, "later.json"), "now", "500ms"));
+        await using var all = new DotnetSubscription(server.Url, "all", Config(served.Port, Path.Combine(_work, "all.json"), "all", "2s"));
+        await using var later = new NodeSubscription(server.Address, "later", Config(served.Port, Path.Combine(_work, "later.json"), "now", "2s"));
         await all.WaitForAsync(e => e.Any(x => x.File == "old.csv"), Patience, "old.csv (present at start, startFrom all)");
         await server.WaitForLineAsync(l => l.Contains("with 0 files; files present now are taken as sent", StringComparison.Ordinal), Patience, "the startFrom-now baseline");
         await Task.Delay(300); // the node stream's first listing (its baseline) has happened once its next poll is due
 
-        // 12 pieces 100 ms apart: never unchanged for 500 ms until the upload is done.
+        // 12 pieces 100 ms apart: never unchanged for the 2 s window until the upload is done (the window is wide because
+        // a loaded machine (CI runs suites side by side) can stall an upload for a good part of a second).
         await UploadSlowlyAsync(ftp.User!, ftp.Password!, served.Port, "/upload/slow.csv", pieces: 12, pieceSize: 2000, pause: TimeSpan.FromMilliseconds(100));
         foreach (var stream in new EventSubscription[] { all, later })
         {
             await stream.WaitForAsync(e => e.Any(x => x.File == "slow.csv"), Patience, "slow.csv");
         }
 
-        await Task.Delay(1500); // several polls past the stability window: nothing more may arrive for it
+        await Task.Delay(3000); // polls past the stability window: nothing more may arrive for it
         foreach (var stream in new EventSubscription[] { all, later })
         {
             var slow = Assert.Single(stream.Events, e => e.File == "slow.csv");
