@@ -115,35 +115,30 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && KubeConfig is null && Context is null && Kubeconfig.CurrentContext() is null);
             using var changes = new FileSystemChangeFeed();
             using var client = local ? null : KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            // The target decides how artifacts are built and where they are deployed; the rest of the loop is the same.
+            DevPhases Phases(IArtifactBuilder builder, Func<EtlProfile, IDeployer> deployer) => new()
+            {
+                Builder = builder,
+                Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+                Deployer = deployer,
+                Hooks = new HostHookRunner(),
+                Changes = changes,
+                ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
+            };
+
             DevPhases phases;
             if (client is null)
             {
                 string state = StateDirectory is null ? LocalProject.DefaultStateDirectory(profile) : SessionState.Path.GetUnresolvedProviderPathFromPSPath(StateDirectory);
                 var builder = new LocalArtifactBuilder(state);
-                phases = new DevPhases
-                {
-                    Builder = builder,
-                    Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
-                    Deployer = _ => new LocalDeployer(state, builder),
-                    Hooks = new HostHookRunner(),
-                    Changes = changes,
-                    ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
-                };
+                phases = Phases(builder, _ => new LocalDeployer(state, builder));
             }
             else
             {
                 var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
                 var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
                 var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder };
-                phases = new DevPhases
-                {
-                    Builder = new PublishingArtifactBuilder(publish),
-                    Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
-                    Deployer = DeployerFactory(client),
-                    Hooks = new HostHookRunner(),
-                    Changes = changes,
-                    ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
-                };
+                phases = Phases(new PublishingArtifactBuilder(publish), DeployerFactory(client));
             }
 
             // Runs until Ctrl+C (or the pipeline is stopped); the loop cleans up before the stop completes.
