@@ -98,10 +98,15 @@ public static class Substrates
         return new Vsftpd();
     }
 
-    /// <summary>vsftpd that refuses anonymous logins and accepts <paramref name="user"/> with a fresh random password.</summary>
+    /// <summary>
+    /// vsftpd that refuses anonymous logins and accepts <paramref name="user"/> with a fresh random password. By default
+    /// the account is this server's own: test classes run in parallel, and two servers sharing one system account
+    /// would reset each other's password (a login refused at random).
+    /// </summary>
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public static Vsftpd StartVsftpdWithUser(string user = "argoetlftp")
+    public static Vsftpd StartVsftpdWithUser(string? user = null)
     {
+        user ??= "aeftp" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
         EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"));
         return new Vsftpd(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
     }

@@ -113,6 +113,17 @@ public sealed class Vsftpd : RunningProcess
         }
     }
 
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+
+        // Per-server accounts (aeftp...) go with their server; a name the caller chose is left as it is.
+        if (User is { } user && user.StartsWith("aeftp", StringComparison.Ordinal))
+        {
+            Run("userdel", user);
+        }
+    }
+
     private static int Run(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -50,7 +50,7 @@ BeforeAll {
     foreach ($line in dotnet $TestingDll requirements) { $p = $line -split "`t"; $installed[$p[0]] = $p[1] }
 
     # What every CI machine has before the installer runs: the .NET SDK, git, node/npm, and Debian's base system.
-    $base = 'dotnet', 'git', 'node', 'npm', 'sh', 'bash', 'id', 'useradd', 'usermod', 'chpasswd', 'chown', 'apt-get', 'kill', 'env', 'true'
+    $base = 'dotnet', 'git', 'node', 'npm', 'sh', 'bash', 'id', 'useradd', 'usermod', 'userdel', 'chpasswd', 'chown', 'apt-get', 'kill', 'env', 'true'
     # Tools the module uses when they are there and reports cleanly when not; no test needs them.
     $optional = 'docker', 'podman', 'minikube', 'helm'
 }
