@@ -30,13 +30,14 @@ Describe 'Invoke-EtlTransform with several inputs' {
 Describe 'Start-EtlDev against an API server that does not answer' {
     It 'reports KubeApiUnreachable once, without the credential in the server URL' {
         $port = & { $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start(); try { $l.LocalEndpoint.Port } finally { $l.Stop() } }
+        $secret = [Convert]::ToHexString([Security.Cryptography.RandomNumberGenerator]::GetBytes(12))   # made for this run
         Set-Content "$work/kubeconfig" @"
 apiVersion: v1
 kind: Config
 clusters:
 - name: c
   cluster:
-    server: http://probe:KUBE-URL-PASS-666@127.0.0.1:$port
+    server: http://probe:$secret@127.0.0.1:$port
 contexts:
 - name: c
   context: {cluster: c, user: u}
@@ -58,6 +59,6 @@ users:
         $job | Stop-Job -PassThru | Remove-Job -Force
         $errors = @($out | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })
         ($errors | Where-Object FullyQualifiedErrorId -like 'KubeApiUnreachable*') | Should -HaveCount 1 -Because ($out | Out-String)
-        ($out | Out-String) | Should -Not -Match 'KUBE-URL-PASS-666'
+        ($out | Out-String) | Should -Not -Match $secret
     }
 }

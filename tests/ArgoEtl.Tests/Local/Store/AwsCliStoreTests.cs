@@ -84,7 +84,7 @@ public sealed class AwsCliStoreTests
         t.Store.EnsureBucket("data");
         string work = Path.Combine(t.StateDirectory, "cli");
         Directory.CreateDirectory(work);
-        var result = await AwsAsync(t, work, ["s3api", "list-objects-v2", "--bucket", "data"], secret: "not-the-secret", check: false);
+        var result = await AwsAsync(t, work, ["s3api", "list-objects-v2", "--bucket", "data"], secret: ArgoEtl.Core.Targets.Local.Store.ObjectStoreCredentials.Generate().SecretAccessKey, check: false);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("SignatureDoesNotMatch", result.Stderr);
     }

@@ -128,7 +128,9 @@ public sealed class AwsSdkStoreTests
     {
         await using var t = await StoreUnderTest.StartAsync();
         t.Store.EnsureBucket("sec");
-        using var wrongSecret = t.Client(secret: "wrong-secret-wrong-secret-wrong-secret-00");
+        // Credentials of nobody's, made for this run: the store's own are generated too.
+        var other = ArgoEtl.Core.Targets.Local.Store.ObjectStoreCredentials.Generate();
+        using var wrongSecret = t.Client(secret: other.SecretAccessKey);
         var put = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => wrongSecret.PutObjectAsync(new PutObjectRequest { BucketName = "sec", Key = "k", ContentBody = "x" }));
         Assert.Equal(("SignatureDoesNotMatch", HttpStatusCode.Forbidden), (put.ErrorCode, put.StatusCode));
         var get = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => wrongSecret.GetObjectAsync("sec", "k"));
@@ -138,7 +140,7 @@ public sealed class AwsSdkStoreTests
         var multipart = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => wrongSecret.InitiateMultipartUploadAsync("sec", "k"));
         Assert.Equal(HttpStatusCode.Forbidden, multipart.StatusCode);
 
-        using var wrongKey = t.Client(accessKey: "AKIANOTTHISSTORE0000");
+        using var wrongKey = t.Client(accessKey: other.AccessKeyId);
         var key = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => wrongKey.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "sec" }));
         Assert.Equal(("InvalidAccessKeyId", HttpStatusCode.Forbidden), (key.ErrorCode, key.StatusCode));
 
