@@ -4,7 +4,7 @@
 # missing install step until CI ran on a new one.
 BeforeDiscovery {
     $root = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $skip = '[\\/](bin|obj|node_modules)[\\/]'
+    $notSource = '[\\/](bin|obj|node_modules)[\\/]'   # build outputs and installed packages are not ours
 
     # C#: the ways this code base starts a process.
     $patterns = @(
@@ -17,7 +17,7 @@ BeforeDiscovery {
         'Substrates\.(Aws)Cli\(\)'    # the harness's path to Debian's AWS CLI
         '"(?:/usr)?/bin/(busybox)"'      # copied into the FROM-scratch images container steps run
     )
-    $fromCs = foreach ($file in Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Filter *.cs | Where-Object FullName -NotMatch $skip) {
+    $fromCs = foreach ($file in Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Recurse -Filter *.cs | Where-Object FullName -NotMatch $notSource) {
         $text = Get-Content $file.FullName -Raw
         foreach ($pattern in $patterns) {
             foreach ($m in [regex]::Matches($text, $pattern)) {
@@ -28,7 +28,7 @@ BeforeDiscovery {
 
     # PowerShell: command names that are neither PowerShell commands nor functions the test files define.
     $pester = Get-Module Pester
-    $ps1 = Get-ChildItem (Join-Path $root 'tests'), (Join-Path $root 'build.ps1') -Recurse -Include *.ps1 | Where-Object FullName -NotMatch $skip
+    $ps1 = Get-ChildItem (Join-Path $root 'tests'), (Join-Path $root 'build.ps1') -Recurse -Include *.ps1 | Where-Object FullName -NotMatch $notSource
     $asts = foreach ($file in $ps1) { [pscustomobject]@{ File = $file; Ast = [System.Management.Automation.Language.Parser]::ParseFile($file.FullName, [ref]$null, [ref]$null) } }
     $defined = @($asts | ForEach-Object { $_.Ast.FindAll({ $args[0] -is [System.Management.Automation.Language.FunctionDefinitionAst] }, $true).Name })
     $fromPs = foreach ($a in $asts) {
@@ -51,7 +51,9 @@ BeforeAll {
 
     # What every CI machine has before the installer runs: the .NET SDK, git, node/npm, and Debian's base system.
     $base = 'dotnet', 'git', 'node', 'npm', 'sh', 'bash', 'id', 'useradd', 'usermod', 'userdel', 'chpasswd', 'chown', 'apt-get', 'kill', 'env', 'true'
-    # Tools the module uses when they are there and reports cleanly when not; no test needs them.
+    # Tools the module probes (docker info, podman --version, minikube) or finds on a search path (helm) and reports
+    # cleanly when absent; no test needs them: builds and container steps use buildah, and the Helm render tests put a
+    # stand-in 'helm' script on the renderer's own search path (HelmSearchPath), so a new machine without them passes.
     $optional = 'docker', 'podman', 'minikube', 'helm'
 }
 

@@ -24,17 +24,17 @@ public static class LocalProject
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(progress);
-        IArtifactBuilder builder = new LocalArtifactBuilder(stateDirectory);
+        var builder = new LocalArtifactBuilder(stateDirectory);
         var images = new Dictionary<string, EtlImage>(StringComparer.Ordinal);
         foreach (var artifact in profile.Artifacts)
         {
             progress.Report(new DevEvent("build", $"Building {artifact.ImageName} for the local target"));
-            var image = await builder.BuildAsync(profile, artifact, progress, cancellationToken).ConfigureAwait(false);
+            var image = await ((IArtifactBuilder)builder).BuildAsync(profile, artifact, progress, cancellationToken).ConfigureAwait(false);
             images[artifact.ImageName] = image;
             progress.Report(new DevEvent("build", $"{artifact.ImageName}: {image.FullyQualifiedName}{(image.Cached ? " (unchanged, not built again)" : string.Empty)}", image));
         }
 
         var rendered = await new SkaffoldManifestRenderer(new ProjectContext("dev")).RenderAsync(profile, images, progress, cancellationToken).ConfigureAwait(false);
-        return ([.. rendered.Select(r => r.ToDocument())], ((LocalArtifactBuilder)builder).Built);
+        return ([.. rendered.Select(r => r.ToDocument())], builder.Built);
     }
 }
