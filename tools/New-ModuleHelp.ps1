@@ -79,3 +79,36 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
 $helpDir = Join-Path $ModulePath 'bin/en-US'
 New-Item -ItemType Directory $helpDir -Force | Out-Null
 Set-Content -Path (Join-Path $helpDir 'ArgoEtl.PowerShell.dll-Help.xml') -Value $sb.ToString() -Encoding utf8NoBOM
+
+# about_ArgoEtl_Errors: generated from the core's one list of error codes (ArgoEtl.EtlErrors), so the topic and the
+# codes the module throws cannot drift. The list lives in the module's own load context, not in PowerShell's.
+$alc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Invoke-EtlTransform).ImplementingType.Assembly)
+$catalog = $alc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('ArgoEtl.Etl')).GetType('ArgoEtl.EtlErrors', $true)
+function Wrap([string] $text, [int] $indent) {
+    $pad = ' ' * $indent; $line = ''
+    foreach ($word in $text -split ' ') {
+        if ($line.Length -gt 0 -and $pad.Length + $line.Length + 1 + $word.Length -gt 80) { "$pad$line"; $line = $word }
+        elseif ($line.Length -eq 0) { $line = $word }
+        else { $line += " $word" }
+    }
+    if ($line) { "$pad$line" }
+}
+$about = [System.Collections.Generic.List[string]]::new()
+$about.AddRange([string[]]@(
+    'TOPIC', '    about_ArgoEtl_Errors', '',
+    'SHORT DESCRIPTION', '    The error codes ArgoEtl reports: what each one means and what to do about it.', '',
+    'LONG DESCRIPTION'))
+$about.AddRange([string[]]@(Wrap ('Every error an ArgoEtl cmdlet writes is an ErrorRecord whose FullyQualifiedErrorId starts with one of the codes below (the rest names the cmdlet). ' +
+    'ErrorDetails.RecommendedAction says what to do in that case, CategoryInfo.Category follows the kind, and TargetObject is what the error is about (a file:line, a URI, a name). ' +
+    'argoetl-etl prints the same codes. Codes are stable: match on them in scripts, for example') 4))
+$about.AddRange([string[]]@('', "    try { Invoke-EtlTransform ./in.csv -ErrorAction Stop }", "    catch { if (`$_.FullyQualifiedErrorId -like 'CsvBadValue,*') { ... } }", '', 'ERROR CODES'))
+foreach ($e in $catalog::All) {
+    $about.Add('')
+    $about.Add("    $($e.Code) ($($e.Kind))")
+    $about.AddRange([string[]]@(Wrap $e.Meaning 8))
+    $about.AddRange([string[]]@(Wrap "What to do: $($e.WhatToDo)" 8))
+}
+$about.AddRange([string[]]@('', 'SEE ALSO', '    Get-Help <cmdlet> -Full', '    $Error[0] | Format-List * -Force', ''))
+$aboutDir = Join-Path $ModulePath 'en-US'
+New-Item -ItemType Directory $aboutDir -Force | Out-Null
+Set-Content -Path (Join-Path $aboutDir 'about_ArgoEtl_Errors.help.txt') -Value ($about -join [Environment]::NewLine) -Encoding utf8NoBOM

@@ -73,7 +73,7 @@ static string ReadEventSource(string source)
     }
     catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
     {
-        throw new EtlException("EventFileUnreadable", ex is FileNotFoundException or DirectoryNotFoundException ? EtlErrorKind.NotFound : EtlErrorKind.PermissionDenied,
+        throw new EtlException(EtlErrors.EventFileUnreadable, ex is FileNotFoundException or DirectoryNotFoundException ? EtlErrorKind.NotFound : EtlErrorKind.PermissionDenied,
             $"The event file '{source}' cannot be read: {ex.Message}", "Check the path given after --event @.", source, ex);
     }
 }

@@ -38,7 +38,7 @@ public sealed record AwsConnection
                 return fromProfile;
             }
 
-            throw new EtlException("AwsProfileNotFound", EtlErrorKind.Authentication, $"AWS profile '{profile}' was not found.",
+            throw new EtlException(EtlErrors.AwsProfileNotFound, $"AWS profile '{profile}' was not found.",
                 "Check the profile name in ~/.aws/config and ~/.aws/credentials, or pass -Credential.", profile);
         }
 
@@ -48,7 +48,7 @@ public sealed record AwsConnection
         }
         catch (AmazonClientException ex)
         {
-            throw new EtlException("AwsNoCredentials", EtlErrorKind.Authentication, "No AWS credentials were found.",
+            throw new EtlException(EtlErrors.AwsNoCredentials, "No AWS credentials were found.",
                 "Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, choose a profile with -ProfileName (or AWS_PROFILE), run 'aws sso login', or pass -Credential.", null, ex);
         }
     }
@@ -63,7 +63,7 @@ public sealed record AwsConnection
         }
 
         region ??= FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
-        return region ?? throw new EtlException("AwsNoRegion", EtlErrorKind.InvalidArgument, "No AWS region was given or configured.",
+        return region ?? throw new EtlException(EtlErrors.AwsNoRegion, "No AWS region was given or configured.",
             "Pass -Region, set AWS_REGION, or set a region in the profile.");
     }
 

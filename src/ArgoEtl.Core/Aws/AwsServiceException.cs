@@ -48,19 +48,19 @@ public sealed class AwsServiceException : Exception
     /// <summary>The error as the rest of ArgoEtl reports it: a stable id, a kind, and what to do about it.</summary>
     public EtlException ToEtlException(string what, object? target)
     {
-        var (id, kind, suggestion) = Code switch
+        var (error, suggestion) = Code switch
         {
-            "AccessDenied" or "AccessDeniedException" or "AuthorizationError" or "UnauthorizedOperation" => ("AwsAccessDenied", EtlErrorKind.PermissionDenied,
+            "AccessDenied" or "AccessDeniedException" or "AuthorizationError" or "UnauthorizedOperation" => (EtlErrors.AwsAccessDenied,
                 $"Grant the caller {Service}:{Action} on the resource, or use a profile/role that has it."),
             "SignatureDoesNotMatch" or "InvalidClientTokenId" or "InvalidAccessKeyId" or "ExpiredToken" or "ExpiredTokenException" or "UnrecognizedClientException"
-                or "MissingAuthenticationToken" => ("AwsCredentialsRejected", EtlErrorKind.Authentication,
+                or "MissingAuthenticationToken" => (EtlErrors.AwsCredentialsRejected,
                 "Check the access key and secret (or refresh the session, e.g. 'aws sso login'), and that they belong to this endpoint."),
-            _ when IsNotFound => ("AwsResourceNotFound", EtlErrorKind.NotFound, "Check the name and the region."),
-            _ when IsTransient => ("AwsServiceUnavailable", EtlErrorKind.Connection, "AWS kept failing after retries; try again later."),
+            _ when IsNotFound => (EtlErrors.AwsResourceNotFound, "Check the name and the region."),
+            _ when IsTransient => (EtlErrors.AwsServiceUnavailable, "AWS kept failing after retries; try again later."),
             "InvalidParameter" or "InvalidParameterValue" or "ValidationError" or "MalformedPolicyDocument" or "InvalidArgument" or "MalformedXML"
-                => ("AwsInvalidRequest", EtlErrorKind.InvalidArgument, "Correct the value named in the message."),
-            _ => ("AwsRequestFailed", EtlErrorKind.Internal, "See the AWS error code in the message."),
+                => (EtlErrors.AwsInvalidRequest, "Correct the value named in the message."),
+            _ => (EtlErrors.AwsRequestFailed, "See the AWS error code in the message."),
         };
-        return new EtlException(id, kind, $"{what}: {Code}: {AwsMessage}", suggestion, target, this);
+        return new EtlException(error, $"{what}: {Code}: {AwsMessage}", suggestion, target, this);
     }
 }

@@ -77,7 +77,7 @@ public sealed class AwsSession : IDisposable
         }
         catch (AmazonClientException ex)
         {
-            throw new EtlException("AwsNoCredentials", EtlErrorKind.Authentication, $"The AWS credentials could not be used: {ex.Message}",
+            throw new EtlException(EtlErrors.AwsNoCredentials, $"The AWS credentials could not be used: {ex.Message}",
                 "Set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, choose a profile with -ProfileName, or pass -Credential.", null, ex);
         }
     }

@@ -14,8 +14,7 @@ public sealed class EcrClient(AwsJsonClient json)
     public async Task<EcrLogin> LoginAsync(CancellationToken cancellationToken)
     {
         var result = await Call("GetAuthorizationToken", [], cancellationToken).ConfigureAwait(false);
-        var data = (result["authorizationData"] as JsonArray)?.FirstOrDefault() ?? throw new EtlException("EcrLoginFailed", EtlErrorKind.Authentication,
-            "ECR returned no authorization data.", "Check that the caller may call ecr:GetAuthorizationToken.");
+        var data = (result["authorizationData"] as JsonArray)?.FirstOrDefault() ?? throw new EtlException(EtlErrors.EcrLoginFailed, "ECR returned no authorization data.", "Check that the caller may call ecr:GetAuthorizationToken.");
         string pair = Encoding.UTF8.GetString(Convert.FromBase64String(data["authorizationToken"]!.GetValue<string>()));
         int colon = pair.IndexOf(':', StringComparison.Ordinal);
         var endpoint = new Uri(data["proxyEndpoint"]!.GetValue<string>());

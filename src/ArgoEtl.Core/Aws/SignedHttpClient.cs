@@ -76,7 +76,7 @@ public sealed class SignedHttpClient : IDisposable
         ArgumentNullException.ThrowIfNull(cause);
         string at = UrlRedaction.Redact(endpoint.GetLeftPart(UriPartial.Authority));
         string reason = cause is HttpRequestException ? cause.Message : (Innermost(cause) ?? cause).Message;
-        return new EtlException("AwsUnreachable", EtlErrorKind.Connection, $"Could not reach {service} at {at}: {UrlRedaction.Redact(reason)}",
+        return new EtlException(EtlErrors.AwsUnreachable, $"Could not reach {service} at {at}: {UrlRedaction.Redact(reason)}",
             "Check the endpoint (-EndpointUrl or AWS_ENDPOINT_URL), the region and the network.", at, cause);
     }
 

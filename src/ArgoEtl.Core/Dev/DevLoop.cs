@@ -148,7 +148,7 @@ public sealed class DevLoop
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // Not our Ctrl+C: a client that timed out. The phase failed; the loop goes on.
-            var failure = new EtlException("DevPhaseTimedOut", EtlErrorKind.Connection, $"{phase} failed: it timed out ({ex.Message}).",
+            var failure = new EtlException(EtlErrors.DevPhaseTimedOut, $"{phase} failed: it timed out ({ex.Message}).",
                 "Check that the registry or cluster answers; the next change tries again.", _profile.Name, ex);
             _progress.Report(new DevEvent("error", failure.Message, failure));
         }

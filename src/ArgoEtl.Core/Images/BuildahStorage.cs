@@ -45,7 +45,7 @@ public sealed partial class BuildahStorage
         Root = root ?? UserDirectories.DataDirectory("buildah");
         if (!Path.IsPathRooted(Root))
         {
-            throw new ArgumentException($"buildah storage must be an absolute folder, not '{Root}'.", nameof(root));
+            throw new EtlException(EtlErrors.BuildahStorageNotAbsolute, $"The buildah storage folder '{Root}' is not an absolute path.", target: Root);
         }
     }
 

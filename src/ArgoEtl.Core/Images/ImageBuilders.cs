@@ -51,8 +51,7 @@ public sealed class DotNetBuilder : IImageBuilder
     public Task BuildAndPushAsync(BuildRequest request, Action<string> log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string project = ProjectIn(request.Context) ?? throw new EtlException("DotNetProjectNotFound", EtlErrorKind.NotFound,
-            $"Artifact '{request.Artifact}': no single .csproj in {request.Context}.", "Point the artifact's context at the project folder or its .csproj.", request.Artifact);
+        string project = ProjectIn(request.Context) ?? throw new EtlException(EtlErrors.DotNetProjectNotFound, $"Artifact '{request.Artifact}': no single .csproj in {request.Context}.", "Point the artifact's context at the project folder or its .csproj.", request.Artifact);
         var args = new List<string>
         {
             "publish", project, "-c", "Release", "-t:PublishContainer", "--nologo",
@@ -82,8 +81,7 @@ public sealed class DotNetBuilder : IImageBuilder
     public Task BuildToArchiveAsync(BuildRequest request, string archive, Action<string> log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        string project = ProjectIn(request.Context) ?? throw new EtlException("DotNetProjectNotFound", EtlErrorKind.NotFound,
-            $"Artifact '{request.Artifact}': no single .csproj in {request.Context}.", "Point the artifact's context at the project folder or its .csproj.", request.Artifact);
+        string project = ProjectIn(request.Context) ?? throw new EtlException(EtlErrors.DotNetProjectNotFound, $"Artifact '{request.Artifact}': no single .csproj in {request.Context}.", "Point the artifact's context at the project folder or its .csproj.", request.Artifact);
         var args = new List<string>
         {
             "publish", project, "-c", "Release", "-t:PublishContainer", "--nologo",
@@ -154,7 +152,7 @@ public sealed class DockerfileBuilder(BuilderKind kind, string? buildahRoot = nu
         string dockerfile = request.Dockerfile ?? Path.Combine(request.Context, "Dockerfile");
         if (!File.Exists(dockerfile))
         {
-            throw new EtlException("DockerfileNotFound", EtlErrorKind.NotFound, $"Artifact '{request.Artifact}': {dockerfile} does not exist.",
+            throw new EtlException(EtlErrors.DockerfileNotFound, $"Artifact '{request.Artifact}': {dockerfile} does not exist.",
                 "Add the Dockerfile, or set docker.dockerfile in skaffold.yaml to its path relative to the context.", request.Artifact);
         }
 

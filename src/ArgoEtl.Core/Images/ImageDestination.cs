@@ -17,8 +17,7 @@ public sealed record ImageDestination(string? Registry, Minikube? LoadInto, Regi
 
         return Minikube.IsMinikubeContext(kubeContext)
             ? new ImageDestination(null, new Minikube(kubeContext!), null)
-            : throw new EtlException("RegistryMissing", EtlErrorKind.InvalidArgument,
-                $"{command} needs somewhere to put images: -Registry host[:port][/path] (the kube context '{kubeContext ?? "none"}' is not a minikube cluster to load them into).",
+            : throw new EtlException(EtlErrors.RegistryMissing, $"{command} needs somewhere to put images: -Registry host[:port][/path] (the kube context '{kubeContext ?? "none"}' is not a minikube cluster to load them into).",
                 "Pass -Registry (e.g. localhost:5000 with 'minikube addons enable registry'), or switch to the minikube context.");
     }
 }

@@ -53,7 +53,7 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
         string context = Path.GetFullPath(Path.Combine(projectDirectory, artifact.Context));
         if (!Directory.Exists(context) && !File.Exists(context))
         {
-            throw new EtlException("BuildContextNotFound", EtlErrorKind.NotFound, $"Artifact '{artifact.ImageName}': its context {context} does not exist.",
+            throw new EtlException(EtlErrors.BuildContextNotFound, $"Artifact '{artifact.ImageName}': its context {context} does not exist.",
                 "Fix the artifact's context in skaffold.yaml (it is relative to the file).", artifact.ImageName);
         }
 
@@ -63,7 +63,7 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
         string contextDir = Directory.Exists(context) ? context : Path.GetDirectoryName(context)!;
         string tag = options.TagPolicy switch
         {
-            TagPolicy.Custom => options.Tag ?? throw new EtlException("TagMissing", EtlErrorKind.InvalidArgument, "TagPolicy Custom needs -Tag.", "Pass -Tag, or use the InputDigest or GitCommit policy."),
+            TagPolicy.Custom => options.Tag ?? throw new EtlException(EtlErrors.TagMissing, "TagPolicy Custom needs -Tag.", "Pass -Tag, or use the InputDigest or GitCommit policy."),
             TagPolicy.GitCommit => await GitTagAsync(contextDir, artifact.ImageName, cancellationToken).ConfigureAwait(false),
             _ => BuildInputs.Digest(contextDir, dotNet, dotNet ? null : dockerfile, artifact.BuildArgs, builder.Kind.ToString(), dotNet ? options.BaseImage : null)[..16],
         };
@@ -73,7 +73,7 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
             return await LoadAsync(minikube, builder, artifact, context, dockerfile, tag, clock, log, cancellationToken).ConfigureAwait(false);
         }
 
-        var (host, repository) = Split(options.Registry ?? throw new InvalidOperationException("a registry or a cluster to load into is required"), artifact.ImageName);
+        var (host, repository) = Split(options.Registry ?? throw new EtlException(EtlErrors.RegistryMissing, $"Artifact '{artifact.ImageName}' has nowhere to go: neither a registry nor a cluster to load into was given.", target: artifact.ImageName), artifact.ImageName);
         string? existing = await registry.DigestAsync(host, repository, tag, options.Credentials, cancellationToken).ConfigureAwait(false);
         if (existing is not null)
         {
@@ -84,7 +84,7 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
         var request = new BuildRequest(artifact.ImageName, context, dockerfile, artifact.BuildArgs, host, repository, tag, options.BaseImage, options.Credentials);
         await builder.BuildAndPushAsync(request, log, cancellationToken).ConfigureAwait(false);
         string digest = await registry.DigestAsync(host, repository, tag, options.Credentials, cancellationToken).ConfigureAwait(false)
-            ?? throw new EtlException("ImagePushMissing", EtlErrorKind.Connection, $"Artifact '{artifact.ImageName}': the builder finished but {request.Reference} is not in the registry.",
+            ?? throw new EtlException(EtlErrors.ImagePushMissing, $"Artifact '{artifact.ImageName}': the builder finished but {request.Reference} is not in the registry.",
                 "Check the builder's output for a push to another registry.", artifact.ImageName);
         return new EtlImage { Artifact = artifact.ImageName, Repository = $"{host}/{repository}", Tag = tag, Digest = digest, Builder = builder.Kind.ToString(), Pushed = true, Duration = clock.Elapsed };
     }
@@ -134,8 +134,7 @@ public sealed class ImagePublisher(RegistryClient registry, PublishOptions optio
         {
             bool hasDockerfile = dockerfile is not null && File.Exists(dockerfile);
             kind = !hasDockerfile && DotNetBuilder.ProjectIn(context) is not null ? BuilderKind.DotNet
-                : DockerfileBuilder.Detect() ?? throw new EtlException("BuilderNotFound", EtlErrorKind.NotInstalled,
-                    $"Artifact '{artifact.ImageName}' needs a container builder: no Docker engine answered, and neither buildah nor podman is installed.",
+                : DockerfileBuilder.Detect() ?? throw new EtlException(EtlErrors.BuilderNotFound, $"Artifact '{artifact.ImageName}' needs a container builder: no Docker engine answered, and neither buildah nor podman is installed.",
                     "Install buildah (apt-get install buildah; no daemon needed) or podman, or start Docker.", artifact.ImageName);
         }
 

@@ -41,7 +41,7 @@ public sealed partial class RegistryClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new EtlException("RegistryUnreachable", EtlErrorKind.Connection, $"Registry {UrlRedaction.Redact(registry)} did not answer: {UrlRedaction.Redact(ex.Message)}",
+            throw new EtlException(EtlErrors.RegistryUnreachable, $"Registry {UrlRedaction.Redact(registry)} did not answer: {UrlRedaction.Redact(ex.Message)}",
                 "Check -Registry and that the registry is running and reachable from here.", UrlRedaction.Redact(registry), ex);
         }
 
@@ -51,10 +51,9 @@ public sealed partial class RegistryClient : IDisposable
             {
                 HttpStatusCode.OK => response.Headers.TryGetValues("Docker-Content-Digest", out var digests) ? digests.First() : null,
                 HttpStatusCode.NotFound => null,
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw new EtlException("RegistryAccessDenied", EtlErrorKind.Authentication,
-                    $"Registry {UrlRedaction.Redact(registry)} refused access to {repository} ({(int)response.StatusCode}).",
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => throw new EtlException(EtlErrors.RegistryAccessDenied, $"Registry {UrlRedaction.Redact(registry)} refused access to {repository} ({(int)response.StatusCode}).",
                     "Log in (docker login / the registry's credential helper writes ~/.docker/config.json), or use -Credential.", registry),
-                _ => throw new EtlException("RegistryRequestFailed", EtlErrorKind.Connection, $"Registry {UrlRedaction.Redact(registry)} answered {(int)response.StatusCode} for {repository}:{tag}.",
+                _ => throw new EtlException(EtlErrors.RegistryRequestFailed, $"Registry {UrlRedaction.Redact(registry)} answered {(int)response.StatusCode} for {repository}:{tag}.",
                     "Check the registry's health.", registry),
             };
         }

@@ -49,7 +49,7 @@ internal static class ToolProcess
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new EtlException("BuilderNotInstalled", EtlErrorKind.NotInstalled, $"{what} for artifact '{artifact}' needs '{file}', which is not installed.",
+            throw new EtlException(EtlErrors.BuilderNotInstalled, $"{what} for artifact '{artifact}' needs '{file}', which is not installed.",
                 "Install it, or choose another builder with -Builder.", artifact, ex);
         }
 
@@ -72,12 +72,11 @@ internal static class ToolProcess
 
                 if (BuildahStorage.MissingHelper(last) is { } missing)
                 {
-                    throw new EtlException("ContainerHelperMissing", EtlErrorKind.NotInstalled,
-                        $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}): the helper program '{missing.Helper}' is not installed.",
+                    throw new EtlException(EtlErrors.ContainerHelperMissing, $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}): the helper program '{missing.Helper}' is not installed.",
                         $"Install the Debian package: apt-get install -y {missing.Package}", artifact);
                 }
 
-                throw new EtlException("ImageBuildFailed", EtlErrorKind.InvalidData, $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}):\n{last}",
+                throw new EtlException(EtlErrors.ImageBuildFailed, $"{what} for artifact '{artifact}' failed (exit {process.ExitCode}):\n{last}",
                     "Fix what the tool reports above; run it by hand with the same arguments to see all of its output.", artifact);
             }
         }

@@ -177,7 +177,7 @@ public sealed class InfraPlanner(KubeClient client, InfraOptions options)
             string file = Path.Combine(dir, folder, "install.yaml");
             if (!File.Exists(file))
             {
-                throw new EtlException("ManifestSourceIncomplete", EtlErrorKind.NotFound, $"-ManifestSource {dir} has no {folder}/install.yaml.",
+                throw new EtlException(EtlErrors.ManifestSourceIncomplete, $"-ManifestSource {dir} has no {folder}/install.yaml.",
                     $"Put the release's install.yaml at {file} (download {url}).", file);
             }
 
@@ -192,7 +192,7 @@ public sealed class InfraPlanner(KubeClient client, InfraOptions options)
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            throw new EtlException("ManifestDownloadFailed", EtlErrorKind.Connection, $"Downloading {UrlRedaction.Redact(url)} failed: {UrlRedaction.Redact(ex.Message)}",
+            throw new EtlException(EtlErrors.ManifestDownloadFailed, $"Downloading {UrlRedaction.Redact(url)} failed: {UrlRedaction.Redact(ex.Message)}",
                 "Check the network, or download the release manifests and pass the folder with -ManifestSource (events/install.yaml, workflows/install.yaml).", UrlRedaction.Redact(url), ex);
         }
     }

@@ -103,7 +103,7 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
         var secret = await client.SendAsync(HttpMethod.Get, path, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (secret.Status == HttpStatusCode.NotFound)
         {
-            throw new EtlException("WorkflowTokenMissing", EtlErrorKind.NotFound, $"Secret {InfraPlanner.UiTokenSecret} does not exist in namespace {options.WorkflowsNamespace}.",
+            throw new EtlException(EtlErrors.WorkflowTokenMissing, $"Secret {InfraPlanner.UiTokenSecret} does not exist in namespace {options.WorkflowsNamespace}.",
                 "Run Install-EtlInfra first.", InfraPlanner.UiTokenSecret);
         }
 
@@ -112,8 +112,7 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
             throw KubeClient.Failure(secret, $"Reading Secret {InfraPlanner.UiTokenSecret}");
         }
 
-        string token = secret.Body?["data"]?["token"]?.GetValue<string>() ?? throw new EtlException("WorkflowTokenPending", EtlErrorKind.Connection,
-            $"Secret {InfraPlanner.UiTokenSecret} has no token yet.", "The token controller fills it in within seconds; try again.", InfraPlanner.UiTokenSecret);
+        string token = secret.Body?["data"]?["token"]?.GetValue<string>() ?? throw new EtlException(EtlErrors.WorkflowTokenPending, $"Secret {InfraPlanner.UiTokenSecret} has no token yet.", "The token controller fills it in within seconds; try again.", InfraPlanner.UiTokenSecret);
         return "Bearer " + Encoding.UTF8.GetString(Convert.FromBase64String(token));
     }
 
@@ -150,7 +149,7 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
             }
             catch (AmazonServiceException ex)
             {
-                throw new EtlException("ArtifactBucketFailed", EtlErrorKind.Connection, $"Creating bucket '{options.ArtifactBucket}' at {UrlRedaction.Redact(endpoint)} failed: {UrlRedaction.Redact(ex.ErrorCode ?? ex.Message)}",
+                throw new EtlException(EtlErrors.ArtifactBucketFailed, $"Creating bucket '{options.ArtifactBucket}' at {UrlRedaction.Redact(endpoint)} failed: {UrlRedaction.Redact(ex.ErrorCode ?? ex.Message)}",
                     "Check that the object store is running (kubectl get pods -n argo-events), or pass -ObjectStoreEndpoint with an address of its S3 API.", UrlRedaction.Redact(endpoint), ex);
             }
         }

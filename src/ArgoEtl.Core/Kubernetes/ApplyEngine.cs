@@ -171,8 +171,7 @@ public sealed class ApplyEngine(KubeClient client)
         if (resource is null)
         {
             await _map.RefreshAsync(cancellationToken).ConfigureAwait(false);
-            resource = _map.Find(obj.ApiVersion, obj.Kind) ?? throw new EtlException("KubeKindNotServed", EtlErrorKind.NotFound,
-                $"The cluster does not serve {obj.Kind} ({obj.ApiVersion}) for {obj.Kind}/{obj.Name}.",
+            resource = _map.Find(obj.ApiVersion, obj.Kind) ?? throw new EtlException(EtlErrors.KubeKindNotServed, $"The cluster does not serve {obj.Kind} ({obj.ApiVersion}) for {obj.Kind}/{obj.Name}.",
                 "Install the CustomResourceDefinition for this kind first (Install-EtlInfra installs Argo's), or check apiVersion.", $"{obj.Kind}/{obj.Name}");
         }
 
@@ -223,7 +222,7 @@ public sealed class ApplyEngine(KubeClient client)
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new EtlException("CrdNotEstablished", EtlErrorKind.Connection, $"CRD {name} was not Established within {Timeout.TotalSeconds:0} s.",
+                throw new EtlException(EtlErrors.CrdNotEstablished, $"CRD {name} was not Established within {Timeout.TotalSeconds:0} s.",
                     "Check the API server's health and the CRD's status conditions (kubectl describe crd).", name);
             }
 
@@ -249,8 +248,7 @@ public sealed class ApplyEngine(KubeClient client)
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new EtlException("RolloutTimeout", EtlErrorKind.Connection,
-                    $"{obj.Kind}/{obj.Name} in namespace {obj.Namespace} did not become available within {Timeout.TotalSeconds:0} s ({Count("availableReplicas")}/{replicas} available). {await ExplainAsync(obj, cancellationToken).ConfigureAwait(false)}",
+                throw new EtlException(EtlErrors.RolloutTimeout, $"{obj.Kind}/{obj.Name} in namespace {obj.Namespace} did not become available within {Timeout.TotalSeconds:0} s ({Count("availableReplicas")}/{replicas} available). {await ExplainAsync(obj, cancellationToken).ConfigureAwait(false)}",
                     "Fix what the events say (image pull, resources, crash loop), or raise -Timeout.", $"{obj.Kind}/{obj.Name}");
             }
 

@@ -91,7 +91,7 @@ public sealed class KubeClient : IDisposable
             catch (HttpRequestException ex)
             {
                 string server = UrlRedaction.Redact(_client.BaseUri);
-                throw new EtlException("KubeApiUnreachable", EtlErrorKind.Connection, $"The Kubernetes API at {server} did not answer: {UrlRedaction.Redact(ex.Message)}",
+                throw new EtlException(EtlErrors.KubeApiUnreachable, $"The Kubernetes API at {server} did not answer: {UrlRedaction.Redact(ex.Message)}",
                     "Check that the cluster is running (minikube status) and that the kubeconfig context points at it.", server, ex);
             }
 
@@ -115,17 +115,17 @@ public sealed class KubeClient : IDisposable
 
     public static EtlException Failure(KubeResponse response, string what)
     {
-        var (id, kind, suggestion) = response.Status switch
+        var (error, suggestion) = response.Status switch
         {
-            HttpStatusCode.NotFound => ("KubeNotFound", EtlErrorKind.NotFound, "Check the name, the namespace and that the kind's CRD is installed."),
-            HttpStatusCode.Conflict => ("KubeConflict", EtlErrorKind.Conflict, "Another field manager owns these fields; run again with -Force to take them over, or change the other owner."),
-            HttpStatusCode.UnprocessableEntity => ("KubeInvalid", EtlErrorKind.InvalidData, "Fix the object as the message says."),
-            HttpStatusCode.Unauthorized => ("KubeUnauthorized", EtlErrorKind.Authentication, "Refresh the cluster credentials in the kubeconfig."),
-            HttpStatusCode.Forbidden => ("KubeForbidden", EtlErrorKind.PermissionDenied, "Use a kube context whose user may do this (cluster-admin for installs)."),
-            HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => ("KubeUnavailable", EtlErrorKind.Connection, "The API server kept failing after retries; try again."),
-            _ => ("KubeRequestFailed", EtlErrorKind.InvalidData, "See the API server's message."),
+            HttpStatusCode.NotFound => (EtlErrors.KubeNotFound, "Check the name, the namespace and that the kind's CRD is installed."),
+            HttpStatusCode.Conflict => (EtlErrors.KubeConflict, "Another field manager owns these fields; run again with -Force to take them over, or change the other owner."),
+            HttpStatusCode.UnprocessableEntity => (EtlErrors.KubeInvalid, "Fix the object as the message says."),
+            HttpStatusCode.Unauthorized => (EtlErrors.KubeUnauthorized, "Refresh the cluster credentials in the kubeconfig."),
+            HttpStatusCode.Forbidden => (EtlErrors.KubeForbidden, "Use a kube context whose user may do this (cluster-admin for installs)."),
+            HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError => (EtlErrors.KubeUnavailable, "The API server kept failing after retries; try again."),
+            _ => (EtlErrors.KubeRequestFailed, "See the API server's message."),
         };
-        return new EtlException(id, kind, $"{what}: {(int)response.Status} {response.Message}", suggestion, what);
+        return new EtlException(error, $"{what}: {(int)response.Status} {response.Message}", suggestion, what);
     }
 
     public void Dispose() => _client.Dispose();

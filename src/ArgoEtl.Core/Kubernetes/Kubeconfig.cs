@@ -51,8 +51,7 @@ public static class Kubeconfig
         }
         catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or ArgumentException or UriFormatException or FormatException or IOException)
         {
-            throw new EtlException("KubeconfigInvalid", EtlErrorKind.InvalidData,
-                $"{string.Join(", ", files)}{(context is null ? string.Empty : $" (context '{context}')")}: {UrlRedaction.Redact(ex.Message)}",
+            throw new EtlException(EtlErrors.KubeconfigInvalid, $"{string.Join(", ", files)}{(context is null ? string.Empty : $" (context '{context}')")}: {UrlRedaction.Redact(ex.Message)}",
                 "Pick an existing context with -Context (kubectl config get-contexts lists them), or fix the cluster, user and context entries it names.", files[0], ex);
         }
     }
@@ -64,8 +63,7 @@ public static class Kubeconfig
         if (existing.Count == 0)
         {
             // kubectl skips KUBECONFIG entries that do not exist, as long as one does.
-            throw new EtlException("KubeconfigNotFound", EtlErrorKind.NotFound,
-                $"No kubeconfig: {string.Join(", ", candidates)} (from {source}) {(candidates.Count == 1 ? "does" : "do")} not exist.",
+            throw new EtlException(EtlErrors.KubeconfigNotFound, $"No kubeconfig: {string.Join(", ", candidates)} (from {source}) {(candidates.Count == 1 ? "does" : "do")} not exist.",
                 "Start the cluster (minikube start writes ~/.kube/config), or point -KubeConfig or KUBECONFIG at an existing file.", candidates[0]);
         }
 
@@ -77,7 +75,7 @@ public static class Kubeconfig
             }
             catch (EtlException ex)
             {
-                throw new EtlException("KubeconfigInvalid", EtlErrorKind.InvalidData, $"Kubeconfig {ex.Message}",
+                throw new EtlException(EtlErrors.KubeconfigInvalid, $"Kubeconfig {ex.Message}",
                     ex.Suggestion ?? "Fix the kubeconfig at that position.", file, ex);
             }
         }
@@ -92,13 +90,12 @@ public static class Kubeconfig
             // The syntax was read above, so this is a field of the wrong type (a list where a map belongs, ...).
             string file = existing[0];
             string reason = ex.InnerException?.Message is { Length: > 0 } inner ? inner : ex.Message;
-            throw new EtlException("KubeconfigInvalid", EtlErrorKind.InvalidData,
-                $"Kubeconfig {YamlLimits.Where(file, ex.Start)}: the value there does not have the shape a kubeconfig needs ({UrlRedaction.Redact(reason)}).",
+            throw new EtlException(EtlErrors.KubeconfigInvalid, $"Kubeconfig {YamlLimits.Where(file, ex.Start)}: the value there does not have the shape a kubeconfig needs ({UrlRedaction.Redact(reason)}).",
                 "Compare with 'kubectl config view': clusters, users and contexts are lists of {name, cluster|user|context}; current-context is a name.", file, ex);
         }
         catch (Exception ex) when (ex is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException)
         {
-            throw new EtlException("KubeconfigInvalid", EtlErrorKind.InvalidData, $"Kubeconfig {string.Join(", ", existing)}: {UrlRedaction.Redact(ex.Message)}",
+            throw new EtlException(EtlErrors.KubeconfigInvalid, $"Kubeconfig {string.Join(", ", existing)}: {UrlRedaction.Redact(ex.Message)}",
                 "Check the file's permissions and contents ('kubectl config view' reads it the same way).", existing[0], ex);
         }
     }

@@ -43,7 +43,7 @@ public sealed class PortForward : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(client);
         if (resourceType is not ("service" or "pod"))
         {
-            throw new EtlException("PortForwardTypeUnsupported", EtlErrorKind.InvalidArgument, $"Port-forward to a {resourceType} is not supported.",
+            throw new EtlException(EtlErrors.PortForwardTypeUnsupported, $"Port-forward to a {resourceType} is not supported.",
                 "Use resourceType service or pod.", $"{resourceType}/{name}");
         }
 
@@ -54,7 +54,7 @@ public sealed class PortForward : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            throw new EtlException("PortForwardLocalPortBusy", EtlErrorKind.Conflict, $"Local port {address}:{localPort} for {resourceType}/{name}:{port} is in use.",
+            throw new EtlException(EtlErrors.PortForwardLocalPortBusy, $"Local port {address}:{localPort} for {resourceType}/{name}:{port} is in use.",
                 "Stop what listens there, or choose another localPort.", $"{resourceType}/{name}", ex);
         }
 
@@ -118,14 +118,13 @@ public sealed class PortForward : IAsyncDisposable
 
         var service = await _client.RequireAsync(HttpMethod.Get, $"/api/v1/namespaces/{KubeClient.Escape(_namespace)}/services/{KubeClient.Escape(_name)}", null, "application/json",
             $"Reading service {_name}", cancellationToken).ConfigureAwait(false);
-        var selector = service?["spec"]?["selector"] as JsonObject ?? throw new EtlException("PortForwardNoSelector", EtlErrorKind.InvalidData,
-            $"Service {_name} has no selector, so no pod to forward to.", "Forward to a pod instead.", _name);
+        var selector = service?["spec"]?["selector"] as JsonObject ?? throw new EtlException(EtlErrors.PortForwardNoSelector, $"Service {_name} has no selector, so no pod to forward to.", "Forward to a pod instead.", _name);
         var mapping = (service?["spec"]?["ports"] as JsonArray ?? []).FirstOrDefault(p => p?["port"]?.GetValue<int>() == _port);
         string labels = string.Join(',', selector.Select(l => $"{l.Key}={l.Value}"));
         var pods = await _client.RequireAsync(HttpMethod.Get, $"/api/v1/namespaces/{KubeClient.Escape(_namespace)}/pods?labelSelector={Uri.EscapeDataString(labels)}", null, "application/json",
             $"Finding pods of service {_name}", cancellationToken).ConfigureAwait(false);
         var pod = (pods?["items"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => p["status"]?["phase"]?.GetValue<string>() == "Running")
-            ?? throw new EtlException("PortForwardNoPod", EtlErrorKind.NotFound, $"Service {_name} has no running pod.", "Check the workload behind it.", _name);
+            ?? throw new EtlException(EtlErrors.PortForwardNoPod, $"Service {_name} has no running pod.", "Check the workload behind it.", _name);
 
         // targetPort may be a number or a container port's name.
         int target = _port;

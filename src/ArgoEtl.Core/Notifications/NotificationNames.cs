@@ -26,8 +26,7 @@ public static partial class NotificationNames
         // The topic name (project + "-s3-noti") must be a valid SNS name: letters, digits, '-' and '_', at most 256.
         if (!ProjectPattern().IsMatch(project))
         {
-            throw new EtlException("InvalidProjectName", EtlErrorKind.InvalidArgument,
-                $"Project name '{project}' cannot be used in AWS resource names.",
+            throw new EtlException(EtlErrors.InvalidProjectName, $"Project name '{project}' cannot be used in AWS resource names.",
                 "Use 1-64 letters, digits, '-' or '_' (it becomes the SNS topic '<project>-s3-noti').", project);
         }
     }
@@ -46,7 +45,7 @@ public static partial class NotificationNames
         };
         if (problem is not null)
         {
-            throw new EtlException("InvalidBucketName", EtlErrorKind.InvalidArgument, $"Bucket name '{bucket}' is not valid: it {problem}.",
+            throw new EtlException(EtlErrors.InvalidBucketName, $"Bucket name '{bucket}' is not valid: it {problem}.",
                 "Pass the bucket's name as S3 shows it (not an s3:// URI or an ARN).", bucket);
         }
     }
@@ -66,7 +65,7 @@ public static partial class NotificationNames
             : null;
         if (problem is not null)
         {
-            throw new EtlException("InvalidKeyFilter", EtlErrorKind.InvalidArgument, $"-{parameter} {problem}.",
+            throw new EtlException(EtlErrors.InvalidKeyFilter, $"-{parameter} {problem}.",
                 $"Pass the key {(parameter == "Suffix" ? "ending" : "prefix")} as S3 shows it (e.g. input/ or .csv), without newlines or tabs.", parameter);
         }
     }

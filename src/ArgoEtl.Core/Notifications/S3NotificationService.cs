@@ -45,7 +45,7 @@ public sealed class S3NotificationService(AwsSession aws)
 
         if (request.Events.Count == 0 || request.Events.Any(e => !e.StartsWith("s3:", StringComparison.Ordinal)))
         {
-            throw new EtlException("InvalidEventType", EtlErrorKind.InvalidArgument, $"Event types must be S3 event names such as s3:ObjectCreated:*; got '{string.Join(", ", request.Events)}'.",
+            throw new EtlException(EtlErrors.InvalidEventType, $"Event types must be S3 event names such as s3:ObjectCreated:*; got '{string.Join(", ", request.Events)}'.",
                 "Use names from the S3 documentation (s3:ObjectCreated:*, s3:ObjectCreated:Put, s3:ObjectRemoved:*, ...).", request.Events);
         }
 
@@ -53,13 +53,12 @@ public sealed class S3NotificationService(AwsSession aws)
         var identity = await aws.GetCallerIdentityAsync(cancellationToken).ConfigureAwait(false);
         await CheckBucketRegionAsync(request.Bucket, cancellationToken).ConfigureAwait(false);
         var settings = await ReadSettingsAsync(request.Bucket, identity.Account, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("a bucket that was just found cannot be missing");
+            ?? throw new EtlException(EtlErrors.S3NotificationIncomplete, $"Bucket '{request.Bucket}' was found, and then its notification settings could not be read.", target: request.Bucket);
         string id = NotificationNames.ConfigurationId(request.Project);
         var conflicts = settings.Conflicts(id, request.Events, request.Prefix, request.Suffix);
         if (conflicts.Count > 0)
         {
-            throw new EtlException("S3NotificationConflict", EtlErrorKind.Conflict,
-                $"Bucket '{request.Bucket}' already sends overlapping events elsewhere: {string.Join(", ", conflicts.Select(c => $"{c.Kind} '{c.Id}' ({string.Join(",", c.Events)} prefix '{c.Prefix}' suffix '{c.Suffix}')"))}. S3 rejects two configurations that share an event type for overlapping keys.",
+            throw new EtlException(EtlErrors.S3NotificationConflict, $"Bucket '{request.Bucket}' already sends overlapping events elsewhere: {string.Join(", ", conflicts.Select(c => $"{c.Kind} '{c.Id}' ({string.Join(",", c.Events)} prefix '{c.Prefix}' suffix '{c.Suffix}')"))}. S3 rejects two configurations that share an event type for overlapping keys.",
                 "Use a prefix or suffix that does not overlap, or remove the other configuration if it is no longer used. Nothing was changed.", request.Bucket);
         }
 
@@ -72,8 +71,7 @@ public sealed class S3NotificationService(AwsSession aws)
         var policies = new List<(string Name, string Document, string? Old)>();
         if (request.RoleName is { } role)
         {
-            await Guard($"Reading IAM role {role}", role, ct => aws.Iam.ListRolePoliciesAsync(role, ct), cancellationToken, notFound: () => new EtlException(
-                "IamRoleNotFound", EtlErrorKind.NotFound, $"IAM role '{role}' does not exist.",
+            await Guard($"Reading IAM role {role}", role, ct => aws.Iam.ListRolePoliciesAsync(role, ct), cancellationToken, notFound: () => new EtlException(EtlErrors.IamRoleNotFound, $"IAM role '{role}' does not exist.",
                 "Pass the role the SNS event source runs as: the EKS node group's role (-NodeRoleName) or its IRSA role (-RoleName).", role)).ConfigureAwait(false);
             foreach (var (name, document) in new[]
             {
@@ -387,8 +385,7 @@ public sealed class S3NotificationService(AwsSession aws)
         return found;
     }
 
-    private static EtlException BucketNotFound(string bucket) => new("S3BucketNotFound", EtlErrorKind.NotFound,
-        $"Bucket '{bucket}' does not exist (NoSuchBucket), or is not visible to this account.",
+    private static EtlException BucketNotFound(string bucket) => new(EtlErrors.S3BucketNotFound, $"Bucket '{bucket}' does not exist (NoSuchBucket), or is not visible to this account.",
         "Check the bucket name (and -Region), create the bucket first, or use the account that owns it.", bucket);
 
     private async Task CheckBucketRegionAsync(string bucket, CancellationToken cancellationToken)
@@ -404,8 +401,7 @@ public sealed class S3NotificationService(AwsSession aws)
         };
         if (region != aws.Region)
         {
-            throw new EtlException("S3BucketInOtherRegion", EtlErrorKind.InvalidArgument,
-                $"Bucket '{bucket}' is in {region}, not {aws.Region}. S3 sends notifications only to SNS topics in the bucket's own region.",
+            throw new EtlException(EtlErrors.S3BucketInOtherRegion, $"Bucket '{bucket}' is in {region}, not {aws.Region}. S3 sends notifications only to SNS topics in the bucket's own region.",
                 $"Run again with -Region {region}.", bucket);
         }
     }
@@ -435,7 +431,8 @@ public sealed class S3NotificationService(AwsSession aws)
     // someone else added in the meantime is not lost.
     private async Task RestoreSettingsAsync(string bucket, string account, string id, TopicConfiguration? previous, CancellationToken cancellationToken)
     {
-        var now = await ReadSettingsAsync(bucket, account, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException("bucket vanished");
+        var now = await ReadSettingsAsync(bucket, account, cancellationToken).ConfigureAwait(false) ?? throw new EtlException(EtlErrors.S3NotificationIncomplete,
+            $"Restoring the notification settings of bucket '{bucket}': the bucket no longer answers, so entry '{id}' may be left as it was.", target: bucket);
         var restored = previous is null ? now.Without(id) : now.With(previous);
         await aws.S3.PutBucketNotificationAsync(restored.ToPutRequest(bucket, account), cancellationToken).ConfigureAwait(false);
     }

@@ -20,7 +20,7 @@ public static class UserDirectories
         {
             if (!Path.IsPathRooted(given))
             {
-                throw new EtlException("DataDirectoryNotAbsolute", EtlErrorKind.InvalidArgument, $"ARGOETL_DATA_HOME is '{given}', which is not an absolute path.",
+                throw new EtlException(EtlErrors.DataDirectoryNotAbsolute, $"ARGOETL_DATA_HOME is '{given}', which is not an absolute path.",
                     "Set ARGOETL_DATA_HOME to an absolute folder, or unset it to use the user's local data folder.", given);
             }
 
@@ -39,7 +39,7 @@ public static class UserDirectories
             return Path.Combine(home, ".local", "share", "argoetl");
         }
 
-        throw new EtlException("DataDirectoryMissing", EtlErrorKind.NotFound, "No folder for ArgoEtl's state was found: neither a local application data folder nor a home folder exists.",
+        throw new EtlException(EtlErrors.DataDirectoryMissing, "No folder for ArgoEtl's state was found: neither a local application data folder nor a home folder exists.",
             "Set ARGOETL_DATA_HOME (or XDG_DATA_HOME) to an absolute, writable folder.");
     }
 }

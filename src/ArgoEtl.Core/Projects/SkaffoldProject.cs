@@ -65,8 +65,7 @@ public sealed class SkaffoldProject
     public static SkaffoldProject Load(string pathOrDirectory, ProjectContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string path = FindConfig(pathOrDirectory) ?? throw new EtlException("SkaffoldConfigNotFound", EtlErrorKind.NotFound,
-            $"No skaffold.yaml at '{pathOrDirectory}'.", "Pass -Path with the project folder or its skaffold.yaml.", pathOrDirectory);
+        string path = FindConfig(pathOrDirectory) ?? throw new EtlException(EtlErrors.SkaffoldConfigNotFound, $"No skaffold.yaml at '{pathOrDirectory}'.", "Pass -Path with the project folder or its skaffold.yaml.", pathOrDirectory);
         var warnings = new List<ProjectWarning>();
         var profiles = new List<EtlProfile>();
         var configs = new List<ConfigSource>();
@@ -74,7 +73,7 @@ public sealed class SkaffoldProject
         {
             if (doc.Root is not YamlMappingNode root)
             {
-                throw new EtlException("SkaffoldConfigInvalid", EtlErrorKind.InvalidData, $"{path}:{doc.Line}: a Skaffold config must be a mapping.", "Start the document with apiVersion: and kind: Config.", path);
+                throw new EtlException(EtlErrors.SkaffoldConfigInvalid, $"{path}:{doc.Line}: a Skaffold config must be a mapping.", "Start the document with apiVersion: and kind: Config.", path);
             }
 
             var source = ReadConfig(path, doc, root, warnings);
@@ -89,7 +88,7 @@ public sealed class SkaffoldProject
 
         if (profiles.Count == 0)
         {
-            throw new EtlException("SkaffoldConfigEmpty", EtlErrorKind.InvalidData, $"{path} has no Skaffold config.", "Add apiVersion: skaffold/v4beta13 and kind: Config.", path);
+            throw new EtlException(EtlErrors.SkaffoldConfigEmpty, $"{path} has no Skaffold config.", "Add apiVersion: skaffold/v4beta13 and kind: Config.", path);
         }
 
         return new SkaffoldProject(path, profiles, warnings, configs, context);
@@ -140,8 +139,7 @@ public sealed class SkaffoldProject
         var unknown = names.Where(n => n != EtlProfile.BaseName && !ProfileNames.Contains(n, StringComparer.Ordinal)).ToList();
         if (unknown.Count > 0)
         {
-            throw new EtlException("ProfileNotFound", EtlErrorKind.NotFound,
-                $"{Path} has no profile {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Available: {(ProfileNames.Count == 0 ? "none" : string.Join(", ", ProfileNames))}.",
+            throw new EtlException(EtlErrors.ProfileNotFound, $"{Path} has no profile {string.Join(", ", unknown.Select(u => $"'{u}'"))}. Available: {(ProfileNames.Count == 0 ? "none" : string.Join(", ", ProfileNames))}.",
                 "Use one of the available names (Tab completes them).", unknown[0]);
         }
 
@@ -155,14 +153,13 @@ public sealed class SkaffoldProject
         string apiVersion = config["apiVersion"]?.GetValue<string>() ?? string.Empty;
         if (!SkaffoldSchema.SupportedApiVersions.Contains(apiVersion, StringComparer.Ordinal))
         {
-            throw new EtlException("SkaffoldApiVersionUnsupported", EtlErrorKind.InvalidData,
-                $"{path}:{Line(lines, "/apiVersion", doc.Line)}: apiVersion '{apiVersion}' is not supported. Supported: {string.Join(", ", SkaffoldSchema.SupportedApiVersions)}.",
+            throw new EtlException(EtlErrors.SkaffoldApiVersionUnsupported, $"{path}:{Line(lines, "/apiVersion", doc.Line)}: apiVersion '{apiVersion}' is not supported. Supported: {string.Join(", ", SkaffoldSchema.SupportedApiVersions)}.",
                 "Run 'skaffold fix' to upgrade the file, or set a supported apiVersion.", path);
         }
 
         if (config["kind"]?.GetValue<string>() is { } kind && kind != "Config")
         {
-            throw new EtlException("SkaffoldKindUnsupported", EtlErrorKind.InvalidData, $"{path}:{Line(lines, "/kind", doc.Line)}: kind '{kind}' is not a Skaffold config.", "Use kind: Config.", path);
+            throw new EtlException(EtlErrors.SkaffoldKindUnsupported, $"{path}:{Line(lines, "/kind", doc.Line)}: kind '{kind}' is not a Skaffold config.", "Use kind: Config.", path);
         }
 
         WarnUnknown(path, root, SkaffoldSchema.Config, string.Empty, warnings);
@@ -175,13 +172,11 @@ public sealed class SkaffoldProject
         for (int i = 0; i < list.Count; i++)
         {
             string at = $"/profiles/{i}";
-            var profile = list[i] as JsonObject ?? throw new EtlException("SkaffoldProfileInvalid", EtlErrorKind.InvalidData,
-                $"{path}:{Line(lines, at, doc.Line)}: a profile must be a mapping.", "Give each profile a name and the sections it overrides.", path);
-            string name = profile["name"]?.GetValue<string>() ?? throw new EtlException("SkaffoldProfileInvalid", EtlErrorKind.InvalidData,
-                $"{path}:{Line(lines, at, doc.Line)}: a profile has no name.", "Add 'name:' to the profile.", path);
+            var profile = list[i] as JsonObject ?? throw new EtlException(EtlErrors.SkaffoldProfileInvalid, $"{path}:{Line(lines, at, doc.Line)}: a profile must be a mapping.", "Give each profile a name and the sections it overrides.", path);
+            string name = profile["name"]?.GetValue<string>() ?? throw new EtlException(EtlErrors.SkaffoldProfileInvalid, $"{path}:{Line(lines, at, doc.Line)}: a profile has no name.", "Add 'name:' to the profile.", path);
             if (!seen.Add(name))
             {
-                throw new EtlException("SkaffoldProfileDuplicate", EtlErrorKind.InvalidData, $"{path}:{Line(lines, at, doc.Line)}: profile '{name}' is defined twice.", "Rename or merge the two profiles.", path);
+                throw new EtlException(EtlErrors.SkaffoldProfileDuplicate, $"{path}:{Line(lines, at, doc.Line)}: profile '{name}' is defined twice.", "Rename or merge the two profiles.", path);
             }
 
             profiles.Add((name, profile, at));
@@ -219,7 +214,7 @@ public sealed class SkaffoldProject
             }
             catch (InvalidOperationException ex)
             {
-                throw new EtlException("SkaffoldPatchFailed", EtlErrorKind.InvalidData, $"{source.Path}:{Line(source.Lines, $"{at}/patches/{p}", source.Doc.Line)}: profile '{name}': {ex.Message}.",
+                throw new EtlException(EtlErrors.SkaffoldPatchFailed, $"{source.Path}:{Line(source.Lines, $"{at}/patches/{p}", source.Doc.Line)}: profile '{name}': {ex.Message}.",
                     "Patch paths are JSON pointers into the config with the profile's sections applied, e.g. /build/artifacts/0/docker/dockerfile.", source.Path, ex);
             }
         }

@@ -23,7 +23,7 @@ public static class YamlFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new EtlException("YamlFileUnreadable", EtlErrorKind.NotFound, $"Cannot read {path}: {ex.Message}", "Check the path and its permissions.", path, ex);
+            throw new EtlException(EtlErrors.YamlFileUnreadable, $"Cannot read {path}: {ex.Message}", "Check the path and its permissions.", path, ex);
         }
 
         return Parse(text, path);

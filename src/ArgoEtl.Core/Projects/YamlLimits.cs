@@ -67,13 +67,13 @@ public static partial class YamlLimits
 
             if (key is not Scalar scalar)
             {
-                throw new EtlException("YamlKeyNotScalar", EtlErrorKind.InvalidData, $"{Where(path, key.Start)}: a mapping key must be a plain string, not a list or mapping.",
+                throw new EtlException(EtlErrors.YamlKeyNotScalar, $"{Where(path, key.Start)}: a mapping key must be a plain string, not a list or mapping.",
                     "Write the key as text (quote it if needed).", $"{path}:{key.Start.Line}");
             }
 
             if (parent.Keys!.TryGetValue(scalar.Value, out long first))
             {
-                throw new EtlException("YamlDuplicateKey", EtlErrorKind.InvalidData, $"{Where(path, key.Start)}: key '{scalar.Value}' is already given on line {first} of the same mapping.",
+                throw new EtlException(EtlErrors.YamlDuplicateKey, $"{Where(path, key.Start)}: key '{scalar.Value}' is already given on line {first} of the same mapping.",
                     "Keep one of the two (Kubernetes and Skaffold refuse duplicate keys).", $"{path}:{key.Start.Line}");
             }
 
@@ -98,8 +98,7 @@ public static partial class YamlLimits
                         var node = (NodeEvent)current;
                         if (open.Count >= MaxDepth)
                         {
-                            throw new EtlException("YamlTooDeep", EtlErrorKind.InvalidData,
-                                $"{Where(path, current.Start)}: the YAML nests more than {MaxDepth} levels deep; it is not read.",
+                            throw new EtlException(EtlErrors.YamlTooDeep, $"{Where(path, current.Start)}: the YAML nests more than {MaxDepth} levels deep; it is not read.",
                                 "Flatten the structure; no Kubernetes object or Skaffold config needs this depth.", $"{path}:{current.Start.Line}");
                         }
 
@@ -134,8 +133,7 @@ public static partial class YamlLimits
                         aliasNodes += size;
                         if (aliasNodes > MaxAliasNodes)
                         {
-                            throw new EtlException("YamlAliasLimit", EtlErrorKind.InvalidData,
-                                $"{Where(path, current.Start)}: the aliases in this document would expand to more than {MaxAliasNodes.ToString("N0", CultureInfo.InvariantCulture)} nodes (alias *{alias.Value.Value}); it is not read.",
+                            throw new EtlException(EtlErrors.YamlAliasLimit, $"{Where(path, current.Start)}: the aliases in this document would expand to more than {MaxAliasNodes.ToString("N0", CultureInfo.InvariantCulture)} nodes (alias *{alias.Value.Value}); it is not read.",
                                 "Write the repeated content out, or reuse fewer nested aliases; an alias bomb is refused.", $"{path}:{current.Start.Line}");
                         }
 
@@ -154,7 +152,7 @@ public static partial class YamlLimits
             var unclosed = open.FirstOrDefault(f => f.Flow);
             var at = unclosed?.Start ?? last?.End ?? Mark.Empty;
             string what = unclosed is null ? "the YAML cannot be read past this point" : $"'{(unclosed.Sequence ? '[' : '{')}' opened here is never closed";
-            throw new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{Where(path, at)}: {what}.",
+            throw new EtlException(EtlErrors.YamlSyntaxError, $"{Where(path, at)}: {what}.",
                 $"Close the {(unclosed?.Sequence ?? true ? "list with ']'" : "mapping with '}'")}, or write it in block style.", $"{path}:{at.Line}", ex);
         }
     }
@@ -170,14 +168,14 @@ public static partial class YamlLimits
         {
             int line = text.AsSpan(0, tab.Index).Count('\n') + 1;
             int column = tab.Length; // the tab itself, after any spaces before it
-            return new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{path}:{line}:{column}: a tab is used for indentation; YAML allows only spaces there.",
+            return new EtlException(EtlErrors.YamlSyntaxError, $"{path}:{line}:{column}: a tab is used for indentation; YAML allows only spaces there.",
                 "Indent with spaces (set the editor to insert spaces for .yaml files).", $"{path}:{line}", ex);
         }
 
         // "Exception during deserialization" and similar wrappers keep the real reason inside.
         string message = ex.InnerException is { } inner && !string.IsNullOrEmpty(inner.Message) && ex.Message.Contains("deserialization", StringComparison.OrdinalIgnoreCase)
             ? inner.Message : ex.Message;
-        return new EtlException("YamlSyntaxError", EtlErrorKind.InvalidData, $"{Where(path, at)}: {StripPosition(message)}",
+        return new EtlException(EtlErrors.YamlSyntaxError, $"{Where(path, at)}: {StripPosition(message)}",
             "Fix the YAML at that position (indentation, a missing ':' or an unclosed quote or bracket are the usual causes).", $"{path}:{at.Line}", ex);
     }
 

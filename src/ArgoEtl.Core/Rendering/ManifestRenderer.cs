@@ -91,7 +91,7 @@ public sealed class ManifestRenderer
         string source = $"{file}:{doc.Line}";
         if (ManifestShape.Problem(doc.Root) is { } problem)
         {
-            throw new EtlException("ManifestNotAnObject", EtlErrorKind.InvalidData, $"{source}: {problem}.",
+            throw new EtlException(EtlErrors.ManifestNotAnObject, $"{source}: {problem}.",
                 "Remove the document or complete it; every manifest file must hold only Kubernetes objects.", source);
         }
 
@@ -135,7 +135,7 @@ public sealed class ManifestRenderer
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new EtlException("ManifestWriteFailed", EtlErrorKind.PermissionDenied, $"Cannot write {full}: {ex.Message}",
+            throw new EtlException(EtlErrors.ManifestWriteFailed, $"Cannot write {full}: {ex.Message}",
                 "Check that the folder exists and is writable, and that the path is not a folder.", full, ex);
         }
         finally
@@ -161,11 +161,10 @@ public sealed class ManifestRenderer
 
     private string RunHelm(EtlProfile profile, EtlHelmRelease release, CancellationToken cancellationToken)
     {
-        string helm = FindOnPath("helm", HelmSearchPath) ?? throw new EtlException("HelmNotInstalled", EtlErrorKind.NotInstalled,
-            $"Helm release '{release.Name}' of profile {profile.Name} needs the helm command, which is not on PATH.",
+        string helm = FindOnPath("helm", HelmSearchPath) ?? throw new EtlException(EtlErrors.HelmNotInstalled, $"Helm release '{release.Name}' of profile {profile.Name} needs the helm command, which is not on PATH.",
             "Install Helm 3 (https://helm.sh/docs/intro/install/, or your package manager's 'helm'), or render a profile without deploy.helm.", release.Name);
         string chart = release.ChartPath is { } local ? Path.GetFullPath(Path.Combine(profile.ProjectDirectory, local)) : release.RemoteChart
-            ?? throw new EtlException("HelmReleaseInvalid", EtlErrorKind.InvalidData, $"Helm release '{release.Name}' has neither chartPath nor remoteChart.",
+            ?? throw new EtlException(EtlErrors.HelmReleaseInvalid, $"Helm release '{release.Name}' has neither chartPath nor remoteChart.",
                 "Set chartPath (a chart folder in the project) or remoteChart (with repo).", release.Name);
 
         var values = TemplateValues.For(_images, _context.Environment);
@@ -220,7 +219,7 @@ public sealed class ManifestRenderer
         cancellationToken.ThrowIfCancellationRequested();
         if (process.ExitCode != 0)
         {
-            throw new EtlException("HelmTemplateFailed", EtlErrorKind.InvalidData, $"helm template for release '{release.Name}' failed (exit {process.ExitCode}): {stderr.Trim()}",
+            throw new EtlException(EtlErrors.HelmTemplateFailed, $"helm template for release '{release.Name}' failed (exit {process.ExitCode}): {stderr.Trim()}",
                 "Fix the chart or values; 'helm template' with the same arguments shows the same error.", release.Name);
         }
 

@@ -67,7 +67,7 @@ public static partial class TemplateValues
                 return Lookup(values, body[1..], emptyIsMissing: false) ?? "<no value>";
             }
 
-            throw new EtlException("TemplateUnsupported", EtlErrorKind.InvalidData, $"Template '{m.Value}' uses more than Skaffold's {{{{.NAME}}}} and 'default' forms.",
+            throw new EtlException(EtlErrors.TemplateUnsupported, $"Template '{m.Value}' uses more than Skaffold's {{{{.NAME}}}} and 'default' forms.",
                 "Use {{.NAME}} or {{default \"value\" .NAME}}.", template);
         });
     }

@@ -170,7 +170,7 @@ internal sealed class CliArguments
     }
 
     private static EtlException UsageError(string message) =>
-        new("CliUsage", EtlErrorKind.InvalidArgument, message, "Run argoetl-etl --help for the options.", null);
+        new(EtlErrors.CliUsage, message, "Run argoetl-etl --help for the options.", null);
 
     private static T ParseEnum<T>(string option, string value)
         where T : struct, Enum =>

@@ -28,8 +28,7 @@ internal sealed class CsvHeader
             names[c] = format.Quoted ? FieldText.ToText(row[c].Span) : row[c].Span.ToString();
             if (names[c].Length > 0 && !seen.TryAdd(names[c], c))
             {
-                throw new EtlException("CsvDuplicateHeader", EtlErrorKind.InvalidData,
-                    $"{sourceName} line 1: the header names column '{names[c]}' twice (columns {seen[names[c]] + 1} and {c + 1}).",
+                throw new EtlException(EtlErrors.CsvDuplicateHeader, $"{sourceName} line 1: the header names column '{names[c]}' twice (columns {seen[names[c]] + 1} and {c + 1}).",
                     "Give every column a distinct name in the header, or pass a schema and set no header if line 1 is data.", $"{sourceName}:1");
             }
         }

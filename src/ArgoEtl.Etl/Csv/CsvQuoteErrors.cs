@@ -36,8 +36,8 @@ internal static class CsvQuoteErrors
         int line = firstLine + before.Count('\n');
         int lastBreak = before.LastIndexOf('\n');
         int column = offset - lastBreak;
-        string code = problem.Kind == QuoteProblemKind.Unterminated ? "CsvUnterminatedQuote" : "CsvBadQuote";
-        return new EtlException(code, EtlErrorKind.InvalidData,
+        var error = problem.Kind == QuoteProblemKind.Unterminated ? EtlErrors.CsvUnterminatedQuote : EtlErrors.CsvBadQuote;
+        return new EtlException(error,
             $"{sourceName} line {line}, column {column} (field {field}): {problem.Describe()}.",
             Suggestion, $"{sourceName}:{line}:{column}");
     }

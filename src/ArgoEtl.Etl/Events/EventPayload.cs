@@ -26,8 +26,7 @@ public static class EventPayload
 
         if (results.Count == 0)
         {
-            throw new EtlException("EventNoObjects", EtlErrorKind.InvalidData,
-                "The event names no object to process: no S3 Records, SNS Message or FTP file name was found.",
+            throw new EtlException(EtlErrors.EventNoObjects, "The event names no object to process: no S3 Records, SNS Message or FTP file name was found.",
                 "Pass the event body that Argo Events delivers (for example {{events.<dependency>.body}}), or give the input location directly.", null);
         }
 
@@ -47,8 +46,7 @@ public static class EventPayload
         }
         catch (JsonException ex)
         {
-            throw new EtlException("EventInvalidJson", EtlErrorKind.InvalidData,
-                $"The event is neither JSON nor base64-encoded JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}).",
+            throw new EtlException(EtlErrors.EventInvalidJson, $"The event is neither JSON nor base64-encoded JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}: {ex.Message}).",
                 "Pass the event body as Argo Events delivers it.", null, ex);
         }
     }
@@ -159,8 +157,7 @@ public static class EventPayload
 
         if (ftpBase is null)
         {
-            throw new EtlException("EventFtpBaseMissing", EtlErrorKind.InvalidArgument,
-                $"The FTP event names file '{name}', but no FTP server was given to read it from.",
+            throw new EtlException(EtlErrors.EventFtpBaseMissing, $"The FTP event names file '{name}', but no FTP server was given to read it from.",
                 "Pass --ftp-url ftp://host:port/dir (or set ARGOETL_FTP_URL).", name);
         }
 

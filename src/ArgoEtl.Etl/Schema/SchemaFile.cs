@@ -14,7 +14,7 @@ public static class SchemaFile
         ArgumentNullException.ThrowIfNull(path);
         if (!File.Exists(path))
         {
-            throw new EtlException("SchemaFileNotFound", EtlErrorKind.NotFound, $"Schema file '{path}' does not exist.",
+            throw new EtlException(EtlErrors.SchemaFileNotFound, $"Schema file '{path}' does not exist.",
                 "Check the path, or pass the schema inline as 'name:type,...'.", path);
         }
 
@@ -34,8 +34,7 @@ public static class SchemaFile
         }
         catch (YamlException ex)
         {
-            throw new EtlException("SchemaFileInvalidYaml", EtlErrorKind.InvalidArgument,
-                $"{source}:{ex.Start.Line}:{ex.Start.Column}: {ex.Message}", "Fix the YAML syntax at that position.", source, ex);
+            throw new EtlException(EtlErrors.SchemaFileInvalidYaml, $"{source}:{ex.Start.Line}:{ex.Start.Column}: {ex.Message}", "Fix the YAML syntax at that position.", source, ex);
         }
 
         var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode : null;
@@ -47,8 +46,7 @@ public static class SchemaFile
         };
         if (list is null)
         {
-            throw new EtlException("SchemaFileInvalid", EtlErrorKind.InvalidArgument,
-                $"{source}:{root?.Start.Line ?? 1}: expected a 'columns' list of {{name, type}} entries.",
+            throw new EtlException(EtlErrors.SchemaFileInvalid, $"{source}:{root?.Start.Line ?? 1}: expected a 'columns' list of {{name, type}} entries.",
                 "Write 'columns:' followed by '- name: no' / '  type: int64' entries.", source);
         }
 
@@ -61,8 +59,7 @@ public static class SchemaFile
                 || !item.Children.TryGetValue(new YamlScalarNode("name"), out var nameNode)
                 || nameNode is not YamlScalarNode { Value.Length: > 0 } name)
             {
-                throw new EtlException("SchemaFileInvalid", EtlErrorKind.InvalidArgument,
-                    $"{source}:{node.Start.Line}: column entry {entry} has no 'name'.", "Give each entry a 'name' and a 'type'.", source);
+                throw new EtlException(EtlErrors.SchemaFileInvalid, $"{source}:{node.Start.Line}: column entry {entry} has no 'name'.", "Give each entry a 'name' and a 'type'.", source);
             }
 
             string typeName = item.Children.TryGetValue(new YamlScalarNode("type"), out var typeNode) && typeNode is YamlScalarNode ts

@@ -28,8 +28,7 @@ public sealed class TableSchema
         {
             if (!seen.Add(c.Name))
             {
-                throw new EtlException("SchemaDuplicateColumn", EtlErrorKind.InvalidArgument,
-                    $"The schema names column '{c.Name}' twice.", "Give every column a distinct name.", c.Name);
+                throw new EtlException(EtlErrors.SchemaDuplicateColumn, $"The schema names column '{c.Name}' twice.", "Give every column a distinct name.", c.Name);
             }
         }
 
@@ -93,8 +92,7 @@ public sealed class TableSchema
             return t;
         }
 
-        throw new EtlException("SchemaUnknownType", EtlErrorKind.InvalidArgument,
-            $"{source}: entry {entry} '{entryText}' has unknown type '{typeName}'.",
+        throw new EtlException(EtlErrors.SchemaUnknownType, $"{source}: entry {entry} '{entryText}' has unknown type '{typeName}'.",
             "Use one of: string, int32, int64, double, boolean, date, timestamp.", entryText);
     }
 
@@ -113,7 +111,6 @@ public sealed class TableSchema
     public override string ToString() => string.Join(',', Columns);
 
     private static EtlException SchemaError(string source, int entry, string text, string what, int position) =>
-        new("SchemaInvalid", EtlErrorKind.InvalidArgument,
-            $"{source}: entry {entry} '{text}' (character {position}) has {what}.",
+        new(EtlErrors.SchemaInvalid, $"{source}: entry {entry} '{text}' (character {position}) has {what}.",
             "Write the schema as name:type pairs separated by commas, e.g. 'no:int64,name:string,score:int32'.", text);
 }

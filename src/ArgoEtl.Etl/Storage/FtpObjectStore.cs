@@ -116,19 +116,14 @@ public sealed class FtpObjectStore : IObjectStore
         var status = (ex.Response as FtpWebResponse)?.StatusCode;
         return status switch
         {
-            FtpStatusCode.ActionNotTakenFileUnavailable => new EtlException("FtpFileNotFound", EtlErrorKind.NotFound,
-                $"'{location}' does not exist on the FTP server (or may not be written there).", "Check the path and the directory's permissions.", location.ToString(), ex),
-            FtpStatusCode.NotLoggedIn => new EtlException("FtpLoginFailed", EtlErrorKind.Authentication,
-                $"The FTP server at {location.Container} refused the login.", "Set ARGOETL_FTP_USER and ARGOETL_FTP_PASSWORD (or put them in the URI).", location.ToString(), ex),
+            FtpStatusCode.ActionNotTakenFileUnavailable => new EtlException(EtlErrors.FtpFileNotFound, $"'{location}' does not exist on the FTP server (or may not be written there).", "Check the path and the directory's permissions.", location.ToString(), ex),
+            FtpStatusCode.NotLoggedIn => new EtlException(EtlErrors.FtpLoginFailed, $"The FTP server at {location.Container} refused the login.", "Set ARGOETL_FTP_USER and ARGOETL_FTP_PASSWORD (or put them in the URI).", location.ToString(), ex),
             null or FtpStatusCode.Undefined when ex.Status is WebExceptionStatus.ConnectFailure or WebExceptionStatus.NameResolutionFailure or WebExceptionStatus.Timeout
-                => new EtlException("FtpUnreachable", EtlErrorKind.Connection,
-                    $"The FTP server at {location.Container} could not be reached for '{location}': {(ex.Status == WebExceptionStatus.NameResolutionFailure ? "its host name could not be resolved" : ex.Status == WebExceptionStatus.Timeout ? "the connection timed out" : "the connection was refused or failed")}.",
+                => new EtlException(EtlErrors.FtpUnreachable, $"The FTP server at {location.Container} could not be reached for '{location}': {(ex.Status == WebExceptionStatus.NameResolutionFailure ? "its host name could not be resolved" : ex.Status == WebExceptionStatus.Timeout ? "the connection timed out" : "the connection was refused or failed")}.",
                     "Check the host and port in the FTP URL and that the server is running; the request was retried before giving up.", location.ToString(), ex),
-            null or FtpStatusCode.Undefined => new EtlException("FtpRequestFailed", EtlErrorKind.Connection,
-                $"FTP request for '{location}' failed: {ex.Status}.",
+            null or FtpStatusCode.Undefined => new EtlException(EtlErrors.FtpRequestFailed, $"FTP request for '{location}' failed: {ex.Status}.",
                 "Check that the server is reachable and in passive mode; the request was retried before giving up.", location.ToString(), ex),
-            _ => new EtlException("FtpRequestFailed", EtlErrorKind.Connection,
-                $"FTP request for '{location}' failed: {(status?.ToString() ?? ex.Status.ToString())}.",
+            _ => new EtlException(EtlErrors.FtpRequestFailed, $"FTP request for '{location}' failed: {(status?.ToString() ?? ex.Status.ToString())}.",
                 "Check that the server is reachable and in passive mode; the request was retried before giving up.", location.ToString(), ex),
         };
     }

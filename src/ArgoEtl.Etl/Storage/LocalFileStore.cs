@@ -8,13 +8,13 @@ public sealed class LocalFileStore : IObjectStore
         ArgumentNullException.ThrowIfNull(location);
         if (Directory.Exists(location.Path))
         {
-            throw new EtlException("InputIsDirectory", EtlErrorKind.InvalidArgument, $"Input '{location.Path}' is a directory, not a CSV file.",
+            throw new EtlException(EtlErrors.InputIsDirectory, $"Input '{location.Path}' is a directory, not a CSV file.",
                 "Name the CSV files in it (with -Path, a wildcard such as dir/*.csv), not the folder.", location.Path);
         }
 
         if (!File.Exists(location.Path))
         {
-            throw new EtlException("InputNotFound", EtlErrorKind.NotFound, $"Input file '{location.Path}' does not exist.",
+            throw new EtlException(EtlErrors.InputNotFound, $"Input file '{location.Path}' does not exist.",
                 "Check the path (relative paths are resolved from the current directory).", location.Path);
         }
 
@@ -25,12 +25,12 @@ public sealed class LocalFileStore : IObjectStore
         }
         catch (UnauthorizedAccessException ex)
         {
-            throw new EtlException("InputAccessDenied", EtlErrorKind.PermissionDenied, $"Input file '{location.Path}' cannot be read: permission denied.",
+            throw new EtlException(EtlErrors.InputAccessDenied, $"Input file '{location.Path}' cannot be read: permission denied.",
                 "Fix the file's permissions or run as a user that can read it.", location.Path, ex);
         }
         catch (IOException ex)
         {
-            throw new EtlException("InputReadFailed", EtlErrorKind.PermissionDenied, $"Input file '{location.Path}' cannot be opened: {ex.Message}",
+            throw new EtlException(EtlErrors.InputReadFailed, $"Input file '{location.Path}' cannot be opened: {ex.Message}",
                 "Check the file and its file system.", location.Path, ex);
         }
     }

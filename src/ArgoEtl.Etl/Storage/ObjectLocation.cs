@@ -41,7 +41,7 @@ public sealed record ObjectLocation
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, "A location is empty.",
+            throw new EtlException(EtlErrors.LocationInvalid, "A location is empty.",
                 "Give a local path, s3://bucket/key or ftp://host/path.", null);
         }
 
@@ -53,7 +53,7 @@ public sealed record ObjectLocation
             string key = slash < 0 ? string.Empty : rest[(slash + 1)..];
             if (bucket.Length == 0)
             {
-                throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{UrlRedaction.Redact(text)}' has no bucket name.",
+                throw new EtlException(EtlErrors.LocationInvalid, $"'{UrlRedaction.Redact(text)}' has no bucket name.",
                     "Write S3 locations as s3://bucket/key.", UrlRedaction.Redact(text));
             }
 
@@ -64,7 +64,7 @@ public sealed record ObjectLocation
         {
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             {
-                throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, "The FTP location is not a valid URI.",
+                throw new EtlException(EtlErrors.LocationInvalid, "The FTP location is not a valid URI.",
                     "Write FTP locations as ftp://host[:port]/path.", null);
             }
 
@@ -76,12 +76,12 @@ public sealed record ObjectLocation
         {
             return Uri.TryCreate(text, UriKind.Absolute, out var fileUri) && fileUri.IsFile
                 ? File(fileUri.LocalPath)
-                : throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{text}' is not a valid file URI.", "Write file:///absolute/path or a plain path.", text);
+                : throw new EtlException(EtlErrors.LocationInvalid, $"'{text}' is not a valid file URI.", "Write file:///absolute/path or a plain path.", text);
         }
 
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            throw new EtlException("LocationUnsupported", EtlErrorKind.InvalidArgument, $"'{UrlRedaction.Redact(text)}' uses a scheme ArgoEtl does not read.",
+            throw new EtlException(EtlErrors.LocationUnsupported, $"'{UrlRedaction.Redact(text)}' uses a scheme ArgoEtl does not read.",
                 "Use a local path, s3://bucket/key or ftp://host/path.", UrlRedaction.Redact(text));
         }
 

@@ -37,7 +37,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             if (!Uri.TryCreate(settings.EndpointUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.Host.Length == 0)
             {
                 string shown = UrlRedaction.Redact(settings.EndpointUrl);
-                throw new EtlException("S3EndpointInvalid", EtlErrorKind.InvalidArgument, $"The S3 endpoint '{shown}' is not an http:// or https:// URL.",
+                throw new EtlException(EtlErrors.S3EndpointInvalid, $"The S3 endpoint '{shown}' is not an http:// or https:// URL.",
                     "Give the endpoint as a URL, e.g. http://localhost:9000 (--s3-endpoint, -EndpointUrl or AWS_ENDPOINT_URL_S3).", shown);
             }
 
@@ -169,7 +169,7 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
             return credentials;
         }
 
-        throw new EtlException("AwsProfileNotFound", EtlErrorKind.Authentication, $"AWS profile '{settings.ProfileName}' was not found.",
+        throw new EtlException(EtlErrors.AwsProfileNotFound, $"AWS profile '{settings.ProfileName}' was not found.",
             "Check the profile name in ~/.aws/config and ~/.aws/credentials, or unset AWS_PROFILE.", settings.ProfileName);
     }
 
@@ -190,14 +190,13 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
                 System.Net.Sockets.SocketError.TimedOut => "the connection timed out",
                 _ => $"the connection failed ({socketError})",
             };
-            return new EtlException("S3Unreachable", EtlErrorKind.Connection, $"The S3 endpoint {_endpoint} could not be reached for '{location}': {why}.",
+            return new EtlException(EtlErrors.S3Unreachable, $"The S3 endpoint {_endpoint} could not be reached for '{location}': {why}.",
                 "Check the endpoint URL (--s3-endpoint, -EndpointUrl or AWS_ENDPOINT_URL_S3) and that the store is running and reachable.", location.ToString(), ex);
         }
 
         if (ex is not (AmazonServiceException or AmazonClientException))
         {
-            return new EtlException("S3Unreachable", EtlErrorKind.Connection,
-                $"The S3 endpoint {_endpoint} did not answer for '{location}': {UrlRedaction.Redact(ex.Message)}",
+            return new EtlException(EtlErrors.S3Unreachable, $"The S3 endpoint {_endpoint} did not answer for '{location}': {UrlRedaction.Redact(ex.Message)}",
                 "Check the endpoint URL and that the store is running and reachable.", location.ToString(), ex);
         }
 
@@ -205,21 +204,19 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         var status = (ex as AmazonServiceException)?.StatusCode ?? 0;
         return code switch
         {
-            "NoSuchBucket" => new EtlException("S3BucketNotFound", EtlErrorKind.NotFound, $"Bucket '{location.Container}' does not exist ({location}).",
+            "NoSuchBucket" => new EtlException(EtlErrors.S3BucketNotFound, $"Bucket '{location.Container}' does not exist ({location}).",
                 "Create the bucket or correct the bucket name; check the endpoint and region too.", location.ToString(), ex),
-            "NoSuchKey" => new EtlException("S3ObjectNotFound", EtlErrorKind.NotFound, $"Object '{location}' does not exist.",
+            "NoSuchKey" => new EtlException(EtlErrors.S3ObjectNotFound, $"Object '{location}' does not exist.",
                 "Check the key (keys are case-sensitive) and that the upload finished.", location.ToString(), ex),
-            "AccessDenied" or "AllAccessDisabled" => new EtlException("S3AccessDenied", EtlErrorKind.PermissionDenied, $"Access to '{location}' was denied.",
+            "AccessDenied" or "AllAccessDisabled" => new EtlException(EtlErrors.S3AccessDenied, $"Access to '{location}' was denied.",
                 "Grant the caller s3:GetObject/s3:PutObject on this bucket and prefix.", location.ToString(), ex),
-            "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" => new EtlException("S3CredentialsRejected", EtlErrorKind.Authentication,
-                $"The S3 endpoint rejected the credentials ({code}) for '{location}'.",
+            "InvalidAccessKeyId" or "SignatureDoesNotMatch" or "ExpiredToken" or "InvalidToken" => new EtlException(EtlErrors.S3CredentialsRejected, $"The S3 endpoint rejected the credentials ({code}) for '{location}'.",
                 "Check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the profile, and that they belong to this endpoint.", location.ToString(), ex),
-            _ when status == HttpStatusCode.NotFound => new EtlException("S3ObjectNotFound", EtlErrorKind.NotFound, $"'{location}' was not found.",
+            _ when status == HttpStatusCode.NotFound => new EtlException(EtlErrors.S3ObjectNotFound, $"'{location}' was not found.",
                 "Check the bucket and key.", location.ToString(), ex),
-            _ when ex is AmazonClientException && ex.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) => new EtlException("S3NoCredentials",
-                EtlErrorKind.Authentication, $"No AWS credentials were found to access '{location}'.",
+            _ when ex is AmazonClientException && ex.Message.Contains("credential", StringComparison.OrdinalIgnoreCase) => new EtlException(EtlErrors.S3NoCredentials, $"No AWS credentials were found to access '{location}'.",
                 "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile (AWS_PROFILE), or run where an instance/IRSA role is available.", location.ToString(), ex),
-            _ => new EtlException("S3RequestFailed", ex is AmazonServiceException ? EtlErrorKind.Internal : EtlErrorKind.Connection,
+            _ => new EtlException(EtlErrors.S3RequestFailed, ex is AmazonServiceException ? EtlErrorKind.Internal : EtlErrorKind.Connection,
                 $"S3 request for '{location}' failed: {(code.Length > 0 ? code : ex.GetType().Name)}.",
                 "Check the endpoint URL and that the store is reachable; the request was retried before giving up.", location.ToString(), ex),
         };

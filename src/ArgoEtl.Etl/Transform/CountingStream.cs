@@ -22,7 +22,7 @@ internal sealed class CountingStream(Stream inner, string sourceName) : ForwardR
         }
         catch (Exception ex) when (!_disposed && ex is IOException or UnauthorizedAccessException or System.Net.Http.HttpRequestException)
         {
-            throw new EtlException("InputReadFailed", EtlErrorKind.Connection,
+            throw new EtlException(EtlErrors.InputReadFailed, EtlErrorKind.Connection,
                 $"Reading '{sourceName}' failed after {Count} bytes: {UrlRedaction.Redact(ex.Message)}",
                 "Check that the input is still reachable and was not truncated or replaced while it was read; run again.", sourceName, ex);
         }

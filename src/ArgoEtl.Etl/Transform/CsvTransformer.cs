@@ -47,8 +47,7 @@ public static class CsvTransformer
         {
             if (options.Format == OutputFormat.Parquet)
             {
-                throw new EtlException("CsvNoColumns", EtlErrorKind.InvalidData,
-                    $"{sourceName} is empty: there are no columns to write to Parquet.",
+                throw new EtlException(EtlErrors.CsvNoColumns, $"{sourceName} is empty: there are no columns to write to Parquet.",
                     "Pass a schema (-Schema 'name:type,...') to write an empty Parquet file with columns, or check the input.", sourceName);
             }
 
@@ -136,8 +135,7 @@ public static class CsvTransformer
                     string reason = $"expected {width} fields, found {row.ColCount}";
                     if (options.BadRows == BadRowMode.Fail)
                     {
-                        throw new EtlException("CsvFieldCount", EtlErrorKind.InvalidData,
-                            $"{sourceName} line {FirstLine(row, options, rows + rejected)}: {reason}.",
+                        throw new EtlException(EtlErrors.CsvFieldCount, $"{sourceName} line {FirstLine(row, options, rows + rejected)}: {reason}.",
                             SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
                     }
 
@@ -169,8 +167,7 @@ public static class CsvTransformer
                     string reason = ValueParser.WhyInvalid(column.Type, text, TableSchema.TypeName(column.Type));
                     if (options.BadRows == BadRowMode.Fail)
                     {
-                        throw new EtlException("CsvBadValue", EtlErrorKind.InvalidData,
-                            $"{sourceName} line {FirstLine(row, options, rows + rejected)}, column {failed + 1} '{column.Name}': {reason}.",
+                        throw new EtlException(EtlErrors.CsvBadValue, $"{sourceName} line {FirstLine(row, options, rows + rejected)}, column {failed + 1} '{column.Name}': {reason}.",
                             SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
                     }
 
@@ -247,7 +244,7 @@ public static class CsvTransformer
         string reason = $"a blank line where {width} fields were expected";
         if (options.BadRows == BadRowMode.Fail)
         {
-            throw new EtlException("CsvFieldCount", EtlErrorKind.InvalidData, $"{sourceName} line {firstLine}: {reason}.",
+            throw new EtlException(EtlErrors.CsvFieldCount, $"{sourceName} line {firstLine}: {reason}.",
                 "Remove the blank line (blank lines are skipped only at the end of the file), or run with bad rows set to Skip.", $"{sourceName}:{firstLine}");
         }
 
@@ -286,8 +283,7 @@ public static class CsvTransformer
 
             if (index < 0)
             {
-                throw new EtlException("CsvSchemaColumnMissing", EtlErrorKind.InvalidData,
-                    $"{sourceName} line 1: the schema's column '{name}' is not in the header, which has {names.Count} columns: {Listed()}.",
+                throw new EtlException(EtlErrors.CsvSchemaColumnMissing, $"{sourceName} line 1: the schema's column '{name}' is not in the header, which has {names.Count} columns: {Listed()}.",
                     "Name the schema's columns as the header does (or set no header if line 1 is data, to bind by position).", $"{sourceName}:1");
             }
 
@@ -298,8 +294,7 @@ public static class CsvTransformer
         var unbound = names.Where((_, i) => !bound[i]).ToList();
         if (unbound.Count > 0)
         {
-            throw new EtlException("CsvHeaderMismatch", EtlErrorKind.InvalidData,
-                $"{sourceName} line 1: the header's column(s) {string.Join(", ", unbound.Select(n => $"'{n}'"))} are not in the schema ({schema}); the header has {Listed()}.",
+            throw new EtlException(EtlErrors.CsvHeaderMismatch, $"{sourceName} line 1: the header's column(s) {string.Join(", ", unbound.Select(n => $"'{n}'"))} are not in the schema ({schema}); the header has {Listed()}.",
                 "Make the schema list every column of the file, or set no header if line 1 is data.", $"{sourceName}:1");
         }
 

@@ -182,13 +182,13 @@ public sealed class EtlRunner : IDisposable
         var input = job.Input;
         if (input.Kind == LocationKind.S3 && (input.Path.Length == 0 || input.Path.EndsWith('/')))
         {
-            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"'{input}' names a bucket or folder, not an object.",
+            throw new EtlException(EtlErrors.LocationInvalid, $"'{input}' names a bucket or folder, not an object.",
                 "Write S3 inputs as s3://bucket/key.", input.ToString());
         }
 
         if (output.Kind == LocationKind.S3 && (output.Path.Length == 0 || output.Path.EndsWith('/')))
         {
-            throw new EtlException("LocationInvalid", EtlErrorKind.InvalidArgument, $"The output '{output}' names a bucket or folder, not an object.",
+            throw new EtlException(EtlErrors.LocationInvalid, $"The output '{output}' names a bucket or folder, not an object.",
                 "Write S3 outputs as s3://bucket/key, or end a folder with '/' so each input's name is added.", output.ToString());
         }
 
@@ -205,8 +205,7 @@ public sealed class EtlRunner : IDisposable
                 : input.Kind == where.Kind && string.Equals(input.ToString(), where.ToString(), StringComparison.Ordinal);
             if (same)
             {
-                throw new EtlException("OutputSameAsInput", EtlErrorKind.InvalidArgument,
-                    $"The {what} '{where}' is the input '{input}' (after following links); converting would overwrite the data being read.",
+                throw new EtlException(EtlErrors.OutputSameAsInput, $"The {what} '{where}' is the input '{input}' (after following links); converting would overwrite the data being read.",
                     "Write the output to another file or folder.", where.ToString());
             }
         }

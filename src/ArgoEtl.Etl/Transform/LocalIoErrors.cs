@@ -17,27 +17,23 @@ internal static class LocalIoErrors
     {
         if (ex is UnauthorizedAccessException || Is(ex, 13, "Permission denied") || Is(ex, 1, "Operation not permitted"))
         {
-            return new EtlException("DestinationAccessDenied", EtlErrorKind.PermissionDenied,
-                $"Cannot write to '{destination}': permission denied.",
+            return new EtlException(EtlErrors.DestinationAccessDenied, $"Cannot write to '{destination}': permission denied.",
                 "Choose a destination folder you can write to, or fix its permissions.", destination, ex);
         }
 
         if (Is(ex, Erofs, "Read-only file system"))
         {
-            return new EtlException("DestinationReadOnly", EtlErrorKind.PermissionDenied,
-                $"Cannot write to '{destination}': the file system is read-only.",
+            return new EtlException(EtlErrors.DestinationReadOnly, $"Cannot write to '{destination}': the file system is read-only.",
                 "Write to a folder on a writable file system (in a container, a mounted volume or /tmp).", destination, ex);
         }
 
         if (Is(ex, Enospc, "No space left on device") || Is(ex, Edquot, "Disk quota exceeded") || (ex.HResult & 0xFFFF) == 112)
         {
-            return new EtlException("DestinationFull", EtlErrorKind.PermissionDenied,
-                $"Cannot write '{destination}': no space left on the device. Nothing was published.",
+            return new EtlException(EtlErrors.DestinationFull, $"Cannot write '{destination}': no space left on the device. Nothing was published.",
                 "Free space on the destination's file system or write elsewhere; the conversion needs room for the whole output.", destination, ex);
         }
 
-        return new EtlException("DestinationWriteFailed", EtlErrorKind.PermissionDenied,
-            $"Cannot write '{destination}': {RedactPath(ex.Message)}.", "Check the destination folder and its file system.", destination, ex);
+        return new EtlException(EtlErrors.DestinationWriteFailed, $"Cannot write '{destination}': {RedactPath(ex.Message)}.", "Check the destination folder and its file system.", destination, ex);
     }
 
     private static bool Is(Exception ex, int errno, string text) =>

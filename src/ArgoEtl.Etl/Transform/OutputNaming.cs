@@ -56,7 +56,7 @@ public static class OutputNaming
         var output = input.WithPath(result);
         if (string.Equals(output.ToString(), input.ToString(), StringComparison.Ordinal))
         {
-            throw new EtlException("OutputSameAsInput", EtlErrorKind.InvalidArgument, $"The output for '{input}' would overwrite the input.",
+            throw new EtlException(EtlErrors.OutputSameAsInput, $"The output for '{input}' would overwrite the input.",
                 "Give an output location or an output key template that differs from the input.", input.ToString());
         }
 

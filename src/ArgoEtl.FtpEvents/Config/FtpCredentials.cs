@@ -39,8 +39,7 @@ internal sealed class FtpCredentials
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new EtlException("FtpCredentialsUnreadable", EtlErrorKind.Authentication,
-                    $"{name}_FILE names '{file}', which cannot be read: {ex.Message}", "Mount the Secret there, or set " + name + " instead.", file, ex);
+                throw new EtlException(EtlErrors.FtpCredentialsUnreadable, $"{name}_FILE names '{file}', which cannot be read: {ex.Message}", "Mount the Secret there, or set " + name + " instead.", file, ex);
             }
         }
 

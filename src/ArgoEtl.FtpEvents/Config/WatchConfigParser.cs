@@ -12,7 +12,7 @@ namespace ArgoEtl.FtpEvents.Config;
 /// </summary>
 internal static class WatchConfigParser
 {
-    public const string ErrorCode = "FtpEventsConfigInvalid";
+    public const string ErrorCode = nameof(EtlErrors.FtpEventsConfigInvalid);
 
     private static readonly string[] Known = ["host", "port", "dir", "recursive", "include", "exclude", "pollInterval", "stableFor", "passive", "startFrom", "checkpoint", "listing"];
 
@@ -187,5 +187,5 @@ internal static class WatchConfigParser
     }
 
     private static EtlException Error(string field, string message, string? suggestion = null) =>
-        new(ErrorCode, EtlErrorKind.InvalidArgument, message, suggestion ?? "Fix the EventSource's spec.generic.<name>.config.", field);
+        new(EtlErrors.FtpEventsConfigInvalid, message, suggestion ?? "Fix the EventSource's spec.generic.<name>.config.", field);
 }

@@ -120,8 +120,7 @@ internal sealed partial class FtpConnection : IAsyncDisposable
 
         if (reply.Code is 530 or 331 or 332)
         {
-            throw new EtlException("FtpLoginFailed", EtlErrorKind.Authentication,
-                $"The FTP server at {Server} refused the login as '{user}' (reply {reply.Code}).",
+            throw new EtlException(EtlErrors.FtpLoginFailed, $"The FTP server at {Server} refused the login as '{user}' (reply {reply.Code}).",
                 "Check FTP_USER and FTP_PASSWORD (or the files FTP_USER_FILE / FTP_PASSWORD_FILE name) against the server's account.", Server);
         }
 
@@ -304,7 +303,7 @@ internal sealed partial class FtpConnection : IAsyncDisposable
         string verb = command.Split(' ', 2)[0];
         return reply.IsTransientNegative || reply.Code == 0
             ? new FtpTransientException($"The FTP server at {Server} answered {verb} with {reply}.")
-            : new EtlException("FtpCommandFailed", EtlErrorKind.Connection, $"The FTP server at {Server} answered {verb} with {reply}.",
+            : new EtlException(EtlErrors.FtpCommandFailed, $"The FTP server at {Server} answered {verb} with {reply}.",
                 "Check the folder's path and permissions on the FTP server.", Server);
     }
 

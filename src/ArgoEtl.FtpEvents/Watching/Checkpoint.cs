@@ -94,8 +94,7 @@ internal sealed class Checkpoint : IDisposable
         }
         catch (JsonException ex)
         {
-            throw new EtlException("FtpEventsCheckpointCorrupt", EtlErrorKind.InvalidData,
-                $"The checkpoint '{path}' is not one this server wrote: {ex.Message}",
+            throw new EtlException(EtlErrors.FtpEventsCheckpointCorrupt, $"The checkpoint '{path}' is not one this server wrote: {ex.Message}",
                 "Move it away to start afresh (startFrom then applies), or point 'checkpoint' at another file.", path, ex);
         }
 

@@ -265,8 +265,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
         // One input's unforeseen failure is that input's error, not the end of the pipeline: the next input still runs.
         catch (Exception ex) when (ex is not PipelineStoppedException and not OperationCanceledException)
         {
-            WriteError(ErrorRecords.From(new EtlException("TransformFailed", EtlErrorKind.Internal,
-                $"Converting {input} failed: {ex.GetType().Name}: {UrlRedaction.Redact(ex.Message)}",
+            WriteError(ErrorRecords.From(new EtlException(EtlErrors.TransformFailed, $"Converting {input} failed: {ex.GetType().Name}: {UrlRedaction.Redact(ex.Message)}",
                 "This is a bug in ArgoEtl; please report it with the input's shape (not its data).", input.ToString(), ex)));
         }
         finally
@@ -288,8 +287,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
             {
                 if (_singleDestinationTakenBy is not null && _singleDestinationTakenBy != input)
                 {
-                    throw new EtlException("DestinationNotFolder", EtlErrorKind.InvalidArgument,
-                        $"-Destination '{Destination}' is one file, and it already receives {_singleDestinationTakenBy}; {input} would overwrite it.",
+                    throw new EtlException(EtlErrors.DestinationNotFolder, $"-Destination '{Destination}' is one file, and it already receives {_singleDestinationTakenBy}; {input} would overwrite it.",
                         "End -Destination with '/' to write each input to that folder, or use -OutputKeyTemplate.", input.ToString());
                 }
 
@@ -346,7 +344,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
                         }
                         catch (ItemNotFoundException)
                         {
-                            WriteError(ErrorRecords.Create("InputNotFound", EtlErrorKind.NotFound, $"Input '{p}' does not exist.", p,
+                            WriteError(ErrorRecords.Create(EtlErrors.InputNotFound, $"Input '{p}' does not exist.", p,
                                 "Check the path; wildcards are allowed with -Path, not with -LiteralPath."));
                         }
                     }

@@ -16,8 +16,8 @@ internal static class ErrorRecords
     }
 
     /// <summary>An error found by the cmdlet layer itself (a path PowerShell could not resolve), with the same shape as core errors.</summary>
-    public static ErrorRecord Create(string errorId, EtlErrorKind kind, string message, object? target, string? suggestion = null) =>
-        From(new EtlException(errorId, kind, message, suggestion, target));
+    public static ErrorRecord Create(EtlError error, string message, object? target, string? suggestion = null) =>
+        From(new EtlException(error, message, suggestion, target));
 
     private static ErrorCategory Category(EtlErrorKind kind) => kind switch
     {

@@ -134,7 +134,7 @@ public sealed partial class LocalResources
         }
 
         string has = all.TryGetValue(name, out var entry) ? $"it has {string.Join(", ", entry.Keys.Order(StringComparer.Ordinal))}" : "no manifest of the project creates it and the local platform does not provide it";
-        throw new EtlException("LocalReferenceUnresolved", EtlErrorKind.NotFound, $"{usedBy} refers to key '{key}' of {kind} '{name}', but {has}.",
+        throw new EtlException(EtlErrors.LocalReferenceUnresolved, $"{usedBy} refers to key '{key}' of {kind} '{name}', but {has}.",
             $"Add the {kind} to the project's manifests (or the key to it); the local target provides only Secret '{InfraSecrets.ObjectStoreSecret}' (root-user, root-password) and ConfigMap 'artifact-repositories'.", $"{kind}/{name}");
     }
 

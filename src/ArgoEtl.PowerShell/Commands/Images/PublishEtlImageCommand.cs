@@ -233,7 +233,7 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 {
                     if (!CreateRepository)
                     {
-                        throw new EtlException("EcrRepositoryMissing", EtlErrorKind.NotFound, $"ECR repository '{repository}' does not exist.",
+                        throw new EtlException(EtlErrors.EcrRepositoryMissing, $"ECR repository '{repository}' does not exist.",
                             "Pass -CreateRepository to create it, or create it with the AWS console or CLI.", repository);
                     }
 

@@ -98,7 +98,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
         {
             if (InputObject is { IsBase: false } profile && !profile.Name.Equals("local", StringComparison.OrdinalIgnoreCase))
             {
-                throw new EtlException("InfraProfileUnsupported", EtlErrorKind.InvalidArgument, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows; only 'local' is supported today.",
+                throw new EtlException(EtlErrors.InfraProfileUnsupported, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows; only 'local' is supported today.",
                     "Pipe the 'local' profile (Get-EtlProfile -Name local), or use -Profile Local.", profile.Name);
             }
 

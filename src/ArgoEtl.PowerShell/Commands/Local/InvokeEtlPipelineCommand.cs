@@ -99,7 +99,7 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
         {
             if ((InputFile is null) == (Data is null))
             {
-                throw new EtlException("PipelineInputMissing", EtlErrorKind.InvalidArgument, "Give either -InputFile or -Data (with -EventSource), not both and not neither.",
+                throw new EtlException(EtlErrors.PipelineInputMissing, "Give either -InputFile or -Data (with -EventSource), not both and not neither.",
                     "Use -InputFile ./data.csv to fire the store's event, or -EventSource name -EventName name -Data body to push an event.");
             }
 
@@ -192,7 +192,7 @@ public sealed class InvokeEtlPipelineCommand : ProfileCmdlet
         }
 
         string listed = string.Join(", ", all.Select(d => $"{d.EventSourceName}/{d.EventName} ({d.Type})"));
-        throw new EtlException(candidates.Count == 0 ? "PipelineEventSourceNotFound" : "PipelineEventSourceAmbiguous", EtlErrorKind.InvalidArgument,
+        throw new EtlException(candidates.Count == 0 ? EtlErrors.PipelineEventSourceNotFound : EtlErrors.PipelineEventSourceAmbiguous,
             candidates.Count == 0
                 ? $"No EventSource event{(forFile ? " that fires for a stored object (minio, sns)" : string.Empty)} matches{(EventSource is null ? string.Empty : $" -EventSource {EventSource}")}{(EventName is null ? string.Empty : $" -EventName {EventName}")}; the project has: {(listed.Length == 0 ? "none" : listed)}."
                 : $"More than one EventSource event fits: {string.Join(", ", candidates.Select(d => $"{d.EventSourceName}/{d.EventName}"))}.",

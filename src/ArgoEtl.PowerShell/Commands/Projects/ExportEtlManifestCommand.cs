@@ -115,7 +115,7 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || eq == pair.Length - 1)
             {
-                throw new EtlException("ImageArgumentInvalid", EtlErrorKind.InvalidArgument, $"-Image '{pair}' is not artifact=reference.",
+                throw new EtlException(EtlErrors.ImageArgumentInvalid, $"-Image '{pair}' is not artifact=reference.",
                     "Write each image as the artifact's image name, '=', and the built reference, e.g. minio-etl=localhost:5000/minio-etl:abc.", pair);
             }
 

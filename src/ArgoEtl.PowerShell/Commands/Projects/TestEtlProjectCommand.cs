@@ -68,8 +68,7 @@ public sealed class TestEtlProjectCommand : ProfileCmdlet
     {
         if (Strict && _serious > 0)
         {
-            ThrowTerminatingError(ErrorRecords.Create("ProjectCheckFailed", EtlErrorKind.InvalidData,
-                $"Test-EtlProject found {_serious} error(s) or warning(s).", null, "Fix the findings listed above, or run without -Strict to only report them."));
+            ThrowTerminatingError(ErrorRecords.Create(EtlErrors.ProjectCheckFailed, $"Test-EtlProject found {_serious} error(s) or warning(s).", null, "Fix the findings listed above, or run without -Strict to only report them."));
         }
     }
 }

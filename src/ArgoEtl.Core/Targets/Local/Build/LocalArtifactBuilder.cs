@@ -57,7 +57,7 @@ public sealed class LocalArtifactBuilder(string stateDirectory, BuildahStorage? 
 
         if (!Directory.Exists(context))
         {
-            throw new EtlException("ArtifactContextNotFound", EtlErrorKind.NotFound, $"Artifact '{artifact.ImageName}': its context {context} does not exist.",
+            throw new EtlException(EtlErrors.ArtifactContextNotFound, $"Artifact '{artifact.ImageName}': its context {context} does not exist.",
                 "Fix build.artifacts[].context in skaffold.yaml (relative to the project folder).", artifact.ImageName);
         }
 

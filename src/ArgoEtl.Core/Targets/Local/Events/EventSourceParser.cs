@@ -63,8 +63,7 @@ public static class EventSourceParser
                     "sns" => ParseSns(sourceName, eventName, fields),
                     "generic" => ParseGeneric(sourceName, eventName, fields),
                     "file" => ParseFile(sourceName, eventName, fields),
-                    _ => throw new EtlException("LocalUnsupportedEventSourceType", EtlErrorKind.InvalidData,
-                        $"{document.Where(pointer)}: EventSource {sourceName} uses the '{type}' event source, which the local target does not run (it runs minio, webhook, sns, generic and file).",
+                    _ => throw new EtlException(EtlErrors.LocalUnsupportedEventSourceType, $"{document.Where(pointer)}: EventSource {sourceName} uses the '{type}' event source, which the local target does not run (it runs minio, webhook, sns, generic and file).",
                         "Run this pipeline on the Kubernetes target, or replace the source with one the local target runs (a webhook or a file source are the usual stand-ins).",
                         document.Where(pointer)),
                 });
@@ -75,8 +74,7 @@ public static class EventSourceParser
         if (definitions.GroupBy(d => d.EventName, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } duplicate)
         {
             var twice = duplicate.ToList();
-            throw new EtlException("EventSourceInvalid", EtlErrorKind.InvalidData,
-                $"{twice[1].Where}: event name '{duplicate.Key}' is defined twice in EventSource {sourceName} ({twice[0].Type} at {twice[0].Where}, {twice[1].Type} here).",
+            throw new EtlException(EtlErrors.EventSourceInvalid, $"{twice[1].Where}: event name '{duplicate.Key}' is defined twice in EventSource {sourceName} ({twice[0].Type} at {twice[0].Where}, {twice[1].Type} here).",
                 "Give each event of an EventSource its own name.", twice[1].Where);
         }
 
@@ -204,7 +202,7 @@ public static class EventSourceParser
     }
 
     internal static EtlException Invalid(ManifestDocument document, string pointer, string field, string problem, string suggestion) =>
-        new("EventSourceInvalid", EtlErrorKind.InvalidData, $"{document.Where(pointer)}: {field} {problem} (EventSource {document.Name}).", suggestion, document.Where(pointer));
+        new(EtlErrors.EventSourceInvalid, $"{document.Where(pointer)}: {field} {problem} (EventSource {document.Name}).", suggestion, document.Where(pointer));
 
     /// <summary>The fields of one mapping in the spec, read strictly: a field not allowed is an error naming it.</summary>
     private sealed class SpecFields
@@ -244,8 +242,7 @@ public static class EventSourceParser
                 if (!names.Contains(key, StringComparer.Ordinal) && !_unsupported.ContainsKey(key))
                 {
                     string pointer = Pointer + "/" + Projects.YamlFile.Escape(key);
-                    throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidData,
-                        $"{Document.Where(pointer)}: {Name}.{key} is not a field the local target knows for this event source (EventSource {Document.Name}); it would be ignored, so the run stops here.",
+                    throw new EtlException(EtlErrors.LocalUnsupportedField, $"{Document.Where(pointer)}: {Name}.{key} is not a field the local target knows for this event source (EventSource {Document.Name}); it would be ignored, so the run stops here.",
                         $"Remove {key} or correct its spelling; the fields known here are: {string.Join(", ", names)}.", Document.Where(pointer));
                 }
             }
@@ -255,8 +252,7 @@ public static class EventSourceParser
                 if (_node.ContainsKey(key))
                 {
                     string pointer = Pointer + "/" + Projects.YamlFile.Escape(key);
-                    throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidData,
-                        $"{Document.Where(pointer)}: {Name}.{key} cannot be honoured by the local target: {reason} (EventSource {Document.Name}).",
+                    throw new EtlException(EtlErrors.LocalUnsupportedField, $"{Document.Where(pointer)}: {Name}.{key} cannot be honoured by the local target: {reason} (EventSource {Document.Name}).",
                         suggestion, Document.Where(pointer));
                 }
             }

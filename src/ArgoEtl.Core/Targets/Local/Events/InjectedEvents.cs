@@ -17,8 +17,7 @@ public static class InjectedEvents
         ArgumentNullException.ThrowIfNull(definitions);
         var all = definitions.ToList();
         return all.FirstOrDefault(d => d.EventSourceName == eventSourceName && d.EventName == eventName)
-            ?? throw new EtlException("LocalEventNotFound", EtlErrorKind.NotFound,
-                $"No EventSource event {eventSourceName}/{eventName} is defined.",
+            ?? throw new EtlException(EtlErrors.LocalEventNotFound, $"No EventSource event {eventSourceName}/{eventName} is defined.",
                 all.Count == 0 ? "The project defines no EventSource." : "Defined: " + string.Join(", ", all.Select(d => $"{d.EventSourceName}/{d.EventName} ({d.Type})")) + ".",
                 $"{eventSourceName}/{eventName}");
     }
@@ -46,8 +45,7 @@ public static class InjectedEvents
             },
             MinioEventDefinition when data is JsonObject obj && obj["notification"] is JsonArray => (JsonObject)obj.DeepClone(),
             FileEventDefinition when data is JsonObject obj && obj["name"] is not null && obj["op"] is not null => (JsonObject)obj.DeepClone(),
-            _ => throw new EtlException("InjectedDataShape", EtlErrorKind.InvalidArgument,
-                $"Data for {definition} must be shaped as that source sends it: " + (definition is MinioEventDefinition ? "{\"notification\": [<S3 record>]}" : "{\"name\": <path>, \"op\": \"CREATE\"}") + ".",
+            _ => throw new EtlException(EtlErrors.InjectedDataShape, $"Data for {definition} must be shaped as that source sends it: " + (definition is MinioEventDefinition ? "{\"notification\": [<S3 record>]}" : "{\"name\": <path>, \"op\": \"CREATE\"}") + ".",
                 definition is MinioEventDefinition ? "Use -InputFile to put a file into the store and fire the matching notification instead." : "Pass the file event's name and op.",
                 definition.Where),
         };
@@ -80,8 +78,7 @@ public static class InjectedEvents
                 var notification = new ObjectStoreNotification(eventName ?? CreatedEventName(minio), bucket, key, size, etag, contentType, time);
                 if (!minio.Matches(notification))
                 {
-                    throw new EtlException("InjectedObjectFiltered", EtlErrorKind.InvalidArgument,
-                        $"{minio} would not fire for {notification.EventName} on {bucket}/{key}: it listens to bucket {minio.Bucket}, prefix '{minio.Filter.Prefix}', suffix '{minio.Filter.Suffix}', events {string.Join(", ", minio.Events)}.",
+                    throw new EtlException(EtlErrors.InjectedObjectFiltered, $"{minio} would not fire for {notification.EventName} on {bucket}/{key}: it listens to bucket {minio.Bucket}, prefix '{minio.Filter.Prefix}', suffix '{minio.Filter.Suffix}', events {string.Join(", ", minio.Events)}.",
                         "Put the file under a key the filter accepts (ObjectFilter.KeyFor gives one).", minio.Where);
                 }
 
@@ -101,8 +98,7 @@ public static class InjectedEvents
 
                 return new LocalEvent(sns.NewContext(time), data);
             default:
-                throw new EtlException("InjectedObjectUnsupported", EtlErrorKind.InvalidArgument,
-                    $"{definition} does not fire for objects put into a bucket; only minio and sns events do.",
+                throw new EtlException(EtlErrors.InjectedObjectUnsupported, $"{definition} does not fire for objects put into a bucket; only minio and sns events do.",
                     "Use -Data for this event source, or name a minio or sns EventSource.", definition.Where);
         }
     }
@@ -121,8 +117,7 @@ public static class InjectedEvents
         }
 
         string? concrete = definition.Events.FirstOrDefault(e => e.StartsWith("s3:ObjectCreated:", StringComparison.Ordinal) && !e.EndsWith('*'));
-        return concrete ?? throw new EtlException("InjectedObjectFiltered", EtlErrorKind.InvalidArgument,
-            $"{definition} listens to no object-creation event ({string.Join(", ", definition.Events)}), so putting a file fires nothing.",
+        return concrete ?? throw new EtlException(EtlErrors.InjectedObjectFiltered, $"{definition} listens to no object-creation event ({string.Join(", ", definition.Events)}), so putting a file fires nothing.",
             "Add s3:ObjectCreated:Put (or s3:ObjectCreated:*) to its events.", definition.Where);
     }
 

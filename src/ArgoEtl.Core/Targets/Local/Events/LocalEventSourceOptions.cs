@@ -44,7 +44,6 @@ public sealed record LocalEventSourceOptions
     internal string ResolveSecret(SecretKeyReference reference, EventSourceDefinition owner) =>
         Secrets is { } secrets
             ? secrets(reference)
-            : throw new EtlException("LocalSecretMissing", EtlErrorKind.NotFound,
-                $"{reference.Where}: {owner} names {reference}, and no Secrets are available to the local event sources.",
+            : throw new EtlException(EtlErrors.LocalSecretMissing, $"{reference.Where}: {owner} names {reference}, and no Secrets are available to the local event sources.",
                 "Provide the Secret in the project's manifests (or let the platform generate it).", reference.Where);
 }

@@ -55,8 +55,7 @@ public sealed class LocalFileEventSource : ILocalEventSource
 
         if (!Directory.Exists(WatchedDirectory))
         {
-            throw new EtlException("FileEventDirectoryMissing", EtlErrorKind.NotFound,
-                $"{_definition.Where}: {_definition} watches {WatchedDirectory}, which does not exist (upstream cannot watch a missing folder either).",
+            throw new EtlException(EtlErrors.FileEventDirectoryMissing, $"{_definition.Where}: {_definition} watches {WatchedDirectory}, which does not exist (upstream cannot watch a missing folder either).",
                 "Create the folder first, or point watchPathConfig.directory at an existing one.", WatchedDirectory);
         }
 

@@ -46,8 +46,7 @@ public sealed class LocalGenericEventSource : ILocalEventSource
         {
             // grpc-go refuses a client without transport credentials ("no transport security set"), and upstream sets
             // them only for insecure: true — such an event never connects in a cluster either, so say it now.
-            throw new EtlException("GenericInsecureRequired", EtlErrorKind.InvalidData,
-                $"{_definition.Where}: {_definition} has insecure: false; Argo Events' generic source then dials without transport credentials, which gRPC refuses (no transport security set), so it never receives an event.",
+            throw new EtlException(EtlErrors.GenericInsecureRequired, $"{_definition.Where}: {_definition} has insecure: false; Argo Events' generic source then dials without transport credentials, which gRPC refuses (no transport security set), so it never receives an event.",
                 "Set insecure: true (upstream's generic source has no TLS settings).", _definition.Where);
         }
 
@@ -93,7 +92,7 @@ public sealed class LocalGenericEventSource : ILocalEventSource
 
         return Uri.TryCreate(url, UriKind.Absolute, out var uri)
             ? uri
-            : throw new EtlException("EventSourceInvalid", EtlErrorKind.InvalidData, $"{definition.Where}: url '{definition.Url}' of {definition} is not a gRPC address.",
+            : throw new EtlException(EtlErrors.EventSourceInvalid, $"{definition.Where}: url '{definition.Url}' of {definition} is not a gRPC address.",
                 "Write it as host:port (e.g. ftp-events.default.svc:50051) or as an http(s) URL.", definition.Where);
     }
 

@@ -35,8 +35,7 @@ public sealed class WebhookRouter : IAsyncDisposable
 
             if (!server.Routes.TryAdd(endpoint, (owner, handler)))
             {
-                throw new EtlException("WebhookRouteConflict", EtlErrorKind.Conflict,
-                    $"Port {port} endpoint {endpoint} is served twice: by {server.Routes[endpoint].Owner} and by {owner}.",
+                throw new EtlException(EtlErrors.WebhookRouteConflict, $"Port {port} endpoint {endpoint} is served twice: by {server.Routes[endpoint].Owner} and by {owner}.",
                     "Give each webhook event its own endpoint (or port).", $"{port}{endpoint}");
             }
 
@@ -138,8 +137,7 @@ public sealed class WebhookRouter : IAsyncDisposable
             catch (HttpListenerException ex)
             {
                 listener.Close();
-                throw new EtlException("WebhookPortInUse", EtlErrorKind.Conflict,
-                    $"Cannot listen on 127.0.0.1:{port} for a webhook event source: {ex.Message}.",
+                throw new EtlException(EtlErrors.WebhookPortInUse, $"Cannot listen on 127.0.0.1:{port} for a webhook event source: {ex.Message}.",
                     "Stop what listens on that port, or give the EventSource another port (a profile patch can do it for local runs).", port, ex);
             }
 

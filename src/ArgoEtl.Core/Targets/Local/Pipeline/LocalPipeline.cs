@@ -155,12 +155,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(definition);
         if (!File.Exists(path))
         {
-            throw new EtlException("InputFileNotFound", EtlErrorKind.NotFound, $"The input file {path} does not exist.", "Give the path of a file to put into the store.", path);
+            throw new EtlException(EtlErrors.InputFileNotFound, $"The input file {path} does not exist.", "Give the path of a file to put into the store.", path);
         }
 
         var filter = InjectedEvents.ObjectFilter(definition);
-        bucket ??= filter?.Bucket ?? throw new EtlException("InputBucketRequired", EtlErrorKind.InvalidArgument,
-            $"{definition} does not name a bucket (an sns event's bucket is set in S3, not in the EventSource).", "Give the bucket with -Bucket.", definition.Where);
+        bucket ??= filter?.Bucket ?? throw new EtlException(EtlErrors.InputBucketRequired, $"{definition} does not name a bucket (an sns event's bucket is set in S3, not in the EventSource).", "Give the bucket with -Bucket.", definition.Where);
         key ??= filter?.KeyFor(path) ?? Path.GetFileName(path);
         _store.EnsureBucket(bucket);
         string etag = await PutObjectAsync(bucket, key, path, cancellationToken).ConfigureAwait(false);
@@ -267,7 +266,7 @@ public sealed class LocalPipeline : IAsyncDisposable
                 if (_options.StartEventSources)
                 {
                     _ = run.ContinueWith(t => _options.TriggerFailed?.Invoke(t.Exception?.GetBaseException() as EtlException
-                        ?? new EtlException("LocalRunFailed", EtlErrorKind.Internal, $"{origin}: the Workflow could not run: {t.Exception?.GetBaseException().Message}", null, origin, t.Exception)),
+                        ?? new EtlException(EtlErrors.LocalRunFailed, $"{origin}: the Workflow could not run: {t.Exception?.GetBaseException().Message}", null, origin, t.Exception)),
                         CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 }
 
@@ -318,8 +317,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
         catch (HttpRequestException ex)
         {
-            _options.TriggerFailed?.Invoke(new EtlException("HttpTriggerFailed", EtlErrorKind.Connection,
-                $"{origin}: {message.Method} {ArgoEtl.Etl.Storage.UrlRedaction.Redact(message.RequestUri)} failed: {ex.Message}", "Check that the trigger's url answers.", origin, ex));
+            _options.TriggerFailed?.Invoke(new EtlException(EtlErrors.HttpTriggerFailed, $"{origin}: {message.Method} {ArgoEtl.Etl.Storage.UrlRedaction.Redact(message.RequestUri)} failed: {ex.Message}", "Check that the trigger's url answers.", origin, ex));
         }
     }
 

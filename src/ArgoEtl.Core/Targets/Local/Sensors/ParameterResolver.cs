@@ -17,8 +17,6 @@ namespace ArgoEtl.Core.Targets.Local.Sensors;
 /// </summary>
 public static class ParameterResolver
 {
-    public const string Unresolved = "SensorParameterUnresolved";
-
     /// <summary>The parameter's value, or null when its dependency has no event and it has no value (upstream skips it).</summary>
     /// <exception cref="ParameterResolutionException">Neither template, key nor value resolved.</exception>
     public static ResolvedParameter? Resolve(TriggerParameterSource source, IReadOnlyDictionary<string, LocalEvent> events)

@@ -169,7 +169,7 @@ public sealed class SensorEvaluator
             : !string.IsNullOrEmpty(src.ContextTemplate) ? $"contextTemplate '{src.ContextTemplate}'" + (string.IsNullOrEmpty(src.ContextKey) ? string.Empty : $" and contextKey '{src.ContextKey}'")
             : $"contextKey '{src.ContextKey}'";
         string dest = parameter is null ? string.Empty : $" (dest '{parameter.Dest}')";
-        return new EtlException(ParameterResolver.Unresolved, EtlErrorKind.InvalidData,
+        return new EtlException(EtlErrors.SensorParameterUnresolved,
             $"Sensor {Sensor.Name}, trigger '{trigger.Name}': the parameter with {key}{dest} at {where} did not resolve: {ex.Message}.",
             "Fix the key or template to match the event's layout, or give the parameter a src.value to fall back to.", where, ex);
     }

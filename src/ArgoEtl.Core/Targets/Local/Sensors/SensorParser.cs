@@ -15,8 +15,8 @@ namespace ArgoEtl.Core.Targets.Local.Sensors;
 /// </summary>
 public static class SensorParser
 {
-    public const string UnsupportedField = "LocalUnsupportedField";
-    public const string Invalid = "SensorInvalid";
+    public const string UnsupportedField = nameof(EtlErrors.LocalUnsupportedField);
+    public const string Invalid = nameof(EtlErrors.SensorInvalid);
 
     private static readonly string[] TopFields = ["apiVersion", "kind", "metadata", "spec", "status"];
     // template is the Sensor pod's spec; eventBusName, replicas, revisionHistoryLimit, loggingFields and
@@ -49,7 +49,7 @@ public static class SensorParser
         var obj = document.Object;
         if ((string?)obj["kind"] != "Sensor" || (string?)obj["apiVersion"] != "argoproj.io/v1alpha1")
         {
-            throw reader.Error(Invalid, string.Empty, $"{document} is not an argoproj.io/v1alpha1 Sensor.", "Pass a Sensor document.");
+            throw reader.Error(EtlErrors.SensorInvalid, string.Empty, $"{document} is not an argoproj.io/v1alpha1 Sensor.", "Pass a Sensor document.");
         }
 
         reader.Check(obj, string.Empty, TopFields);
@@ -61,14 +61,14 @@ public static class SensorParser
         {
             if (!names.Add(dependency.Name))
             {
-                throw reader.Error(Invalid, dependency.Pointer, $"Dependency '{dependency.Name}' is declared twice at {reader.Where(dependency.Pointer)}.", "Give each dependency its own name.");
+                throw reader.Error(EtlErrors.SensorInvalid, dependency.Pointer, $"Dependency '{dependency.Name}' is declared twice at {reader.Where(dependency.Pointer)}.", "Give each dependency its own name.");
             }
         }
 
         var triggers = reader.Array(spec, "/spec/triggers").Select((t, i) => ParseTrigger(reader, t, $"/spec/triggers/{i}", dependencies)).ToList();
         if (dependencies.Count == 0 || triggers.Count == 0)
         {
-            throw reader.Error(Invalid, "/spec", $"Sensor {document.Name} at {reader.Where("/spec")} needs at least one dependency and one trigger.", "Add spec.dependencies and spec.triggers.");
+            throw reader.Error(EtlErrors.SensorInvalid, "/spec", $"Sensor {document.Name} at {reader.Where("/spec")} needs at least one dependency and one trigger.", "Add spec.dependencies and spec.triggers.");
         }
 
         return new SensorDefinition(document.Name, (string?)obj["metadata"]?["namespace"], dependencies, triggers, document);
@@ -204,13 +204,13 @@ public static class SensorParser
             }
             catch (GovaluateException ex)
             {
-                throw reader.Error(Invalid, pointer + "/template/conditions", $"Trigger '{name}' has conditions '{conditions}' that do not parse ({reader.Where(pointer + "/template/conditions")}): {ex.Message}", "Write the conditions as dependency names joined with && and ||, in parentheses where needed.");
+                throw reader.Error(EtlErrors.SensorInvalid, pointer + "/template/conditions", $"Trigger '{name}' has conditions '{conditions}' that do not parse ({reader.Where(pointer + "/template/conditions")}): {ex.Message}", "Write the conditions as dependency names joined with && and ||, in parentheses where needed.");
             }
 
             var unknown = expression.Variables.Where(v => dependencies.All(d => d.Name != v)).ToList();
             if (unknown.Count > 0)
             {
-                throw reader.Error(Invalid, pointer + "/template/conditions", $"Trigger '{name}' conditions name {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which is not a dependency of the Sensor ({reader.Where(pointer + "/template/conditions")}).", "Use the names under spec.dependencies.");
+                throw reader.Error(EtlErrors.SensorInvalid, pointer + "/template/conditions", $"Trigger '{name}' conditions name {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which is not a dependency of the Sensor ({reader.Where(pointer + "/template/conditions")}).", "Use the names under spec.dependencies.");
             }
 
             waitsFor = dependencies.Select(d => d.Name).Where(expression.Variables.Contains).ToList();
@@ -240,7 +240,7 @@ public static class SensorParser
 
         if (kinds.Count != 1)
         {
-            throw reader.Error(Invalid, pointer, $"Trigger template at {reader.Where(pointer)} must have exactly one of k8s, argoWorkflow, log, http (it has {(kinds.Count == 0 ? "none" : string.Join(", ", kinds))}).", "Keep one trigger kind per template.");
+            throw reader.Error(EtlErrors.SensorInvalid, pointer, $"Trigger template at {reader.Where(pointer)} must have exactly one of k8s, argoWorkflow, log, http (it has {(kinds.Count == 0 ? "none" : string.Join(", ", kinds))}).", "Keep one trigger kind per template.");
         }
 
         string p = $"{pointer}/{kinds[0]}";
@@ -290,7 +290,7 @@ public static class SensorParser
             }
         }
 
-        throw reader.Error(Invalid, pointer + "/source", $"The trigger source at {reader.Where(pointer + "/source")} needs a resource object or an inline YAML document.", "Put the object under source.resource.");
+        throw reader.Error(EtlErrors.SensorInvalid, pointer + "/source", $"The trigger source at {reader.Where(pointer + "/source")} needs a resource object or an inline YAML document.", "Put the object under source.resource.");
     }
 
     private static List<TriggerParameter> ParseParameters(Reader reader, JsonObject owner, string pointer)
@@ -332,7 +332,7 @@ public static class SensorParser
             string operation = reader.String(obj, p + "/operation") ?? string.Empty;
             if (operation is not ("" or "overwrite" or "append" or "prepend"))
             {
-                throw reader.Error("SensorParameterOperationInvalid", p + "/operation", $"Parameter operation '{operation}' at {reader.Where(p + "/operation")} is not one of append, prepend, overwrite.", "Use append, prepend or overwrite (or leave it out to overwrite).");
+                throw reader.Error(EtlErrors.SensorParameterOperationInvalid, p + "/operation", $"Parameter operation '{operation}' at {reader.Where(p + "/operation")} is not one of append, prepend, overwrite.", "Use append, prepend or overwrite (or leave it out to overwrite).");
             }
 
             return new TriggerParameter(source, reader.String(obj, p + "/dest") ?? string.Empty, operation, p);
@@ -344,11 +344,11 @@ public static class SensorParser
     {
         public string Where(string pointer) => document.Where(pointer);
 
-        public EtlException Error(string code, string pointer, string message, string suggestion) =>
-            new(code, EtlErrorKind.InvalidData, message, suggestion, Where(pointer));
+        public EtlException Error(EtlError error, string pointer, string message, string suggestion) =>
+            new(error, message, suggestion, Where(pointer));
 
         public EtlException Unsupported(string pointer, string why) =>
-            Error(UnsupportedField, pointer, $"Sensor {document.Name}: {FieldName(pointer)} at {Where(pointer)} is not supported: {why}.",
+            Error(EtlErrors.LocalUnsupportedField, pointer, $"Sensor {document.Name}: {FieldName(pointer)} at {Where(pointer)} is not supported: {why}.",
                 "Remove the field or run this Sensor on the Kubernetes target.");
 
         /// <summary>Rejects any field not in <paramref name="allowed"/>, with a specific reason where one is known.</summary>
@@ -365,14 +365,14 @@ public static class SensorParser
         }
 
         public JsonObject AsObject(JsonNode? node, string pointer) =>
-            node as JsonObject ?? throw Error(Invalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be an object.", "Fix the YAML at that line.");
+            node as JsonObject ?? throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be an object.", "Fix the YAML at that line.");
 
         public JsonObject? Object(JsonObject owner, string pointer, bool required = false)
         {
             var node = owner[Key(pointer)];
             if (node is null)
             {
-                return required ? throw Error(Invalid, pointer, $"{FieldName(pointer)} is required (near {Where(pointer)}).", "Add the field.") : null;
+                return required ? throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} is required (near {Where(pointer)}).", "Add the field.") : null;
             }
 
             return AsObject(node, pointer);
@@ -385,7 +385,7 @@ public static class SensorParser
             {
                 null => [],
                 JsonArray array => [.. array],
-                _ => throw Error(Invalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be a list.", "Fix the YAML at that line."),
+                _ => throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be a list.", "Fix the YAML at that line."),
             };
         }
 
@@ -394,13 +394,13 @@ public static class SensorParser
             var node = owner[Key(pointer)];
             if (node is null)
             {
-                return required ? throw Error(Invalid, pointer, $"{FieldName(pointer)} is required (near {Where(pointer)}).", "Add the field.") : null;
+                return required ? throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} is required (near {Where(pointer)}).", "Add the field.") : null;
             }
 
             string value = Scalar(node, pointer);
             if (required && value.Length == 0)
             {
-                throw Error(Invalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} is empty.", "Give it a value.");
+                throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} is empty.", "Give it a value.");
             }
 
             return value;
@@ -411,7 +411,7 @@ public static class SensorParser
         {
             JsonValue v when v.TryGetValue(out string? s) => s,
             JsonValue v => JsonText.Write(v),
-            _ => throw Error(Invalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be a scalar.", "Fix the YAML at that line."),
+            _ => throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} must be a scalar.", "Fix the YAML at that line."),
         };
 
         public string? GjsonPath(JsonObject owner, string pointer, bool required = false)
@@ -445,7 +445,7 @@ public static class SensorParser
         {
             null or "" or "and" => LogicalOperator.And,
             "or" => LogicalOperator.Or,
-            var other => throw Error(Invalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} is '{other}'; it must be 'and' or 'or'.", "Use and or or."),
+            var other => throw Error(EtlErrors.SensorInvalid, pointer, $"{FieldName(pointer)} at {Where(pointer)} is '{other}'; it must be 'and' or 'or'.", "Use and or or."),
         };
 
         public void Operation(JsonObject owner, string pointer, string supported, string why)

@@ -103,7 +103,7 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
         var (fromCode, fromOut) = await CaptureAsync("buildah", [.. Prefix, "from", "--pull=never", "--quiet", request.Image], cancellationToken).ConfigureAwait(false);
         if (fromCode != 0)
         {
-            throw new EtlException("LocalImageUnavailable", EtlErrorKind.NotFound, $"Step '{request.NodeName}': buildah cannot use image '{request.Image}': {fromOut.Trim()}",
+            throw new EtlException(EtlErrors.LocalImageUnavailable, $"Step '{request.NodeName}': buildah cannot use image '{request.Image}': {fromOut.Trim()}",
                 $"Build the image with the project (Start-EtlDev builds skaffold.yaml's artifacts), or put it into the local storage with 'buildah {string.Join(' ', Prefix)} pull {request.Image}'.", request.Image);
         }
 
@@ -186,7 +186,7 @@ public sealed class ContainerStepRunner(ContainerEngine engine, string? buildahR
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new EtlException("LocalContainerToolMissing", EtlErrorKind.NotInstalled, $"'{file}' is not installed: {ex.Message}",
+            throw new EtlException(EtlErrors.LocalContainerToolMissing, $"'{file}' is not installed: {ex.Message}",
                 "Install buildah (Debian: apt-get install buildah), docker or podman, or map the image to a host command.", file, ex);
         }
     }

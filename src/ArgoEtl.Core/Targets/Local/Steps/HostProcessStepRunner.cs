@@ -17,7 +17,7 @@ public sealed class HostProcessStepRunner(IReadOnlyDictionary<string, HostImage>
         ArgumentNullException.ThrowIfNull(request);
         if (!images.TryGetValue(request.Image, out var host))
         {
-            throw new EtlException("LocalImageNotMapped", EtlErrorKind.NotFound, $"Step '{request.NodeName}': image '{request.Image}' has no host command.",
+            throw new EtlException(EtlErrors.LocalImageNotMapped, $"Step '{request.NodeName}': image '{request.Image}' has no host command.",
                 "Build the image's project so it runs as a host process, or run the step in a container.", request.Image);
         }
 
@@ -28,7 +28,7 @@ public sealed class HostProcessStepRunner(IReadOnlyDictionary<string, HostImage>
         argv.AddRange(request.Args.Select(Map));
         if (argv.Count == 0)
         {
-            throw new EtlException("LocalNoCommand", EtlErrorKind.InvalidArgument, $"Step '{request.NodeName}': image '{request.Image}' has no command to run.",
+            throw new EtlException(EtlErrors.LocalNoCommand, $"Step '{request.NodeName}': image '{request.Image}' has no command to run.",
                 "Give the container a command, or the image table an entrypoint.", request.NodeName);
         }
 

@@ -27,7 +27,6 @@ public sealed class ImageStepDispatcher(HostProcessStepRunner host, ContainerSte
         string how = containers is null
             ? "No container engine (buildah, docker, podman) is on PATH here: install one and put the image into its local storage, or build the image from a .NET project of this one so it runs as a host process."
             : $"Build it with the project (an artifact in skaffold.yaml), or put it into {containers.Engine.ToString().ToLowerInvariant()}'s local storage ({(containers.Engine == ContainerEngine.Buildah ? "buildah " + string.Join(' ', containers.Buildah.Arguments) + " pull " : containers.Engine.ToString().ToLowerInvariant() + " pull ")}{request.Image}).";
-        throw new EtlException("LocalImageUnavailable", EtlErrorKind.NotFound,
-            $"Step '{request.NodeName}': image '{request.Image}' is neither built by the project nor present locally.", how, request.Image);
+        throw new EtlException(EtlErrors.LocalImageUnavailable, $"Step '{request.NodeName}': image '{request.Image}' is neither built by the project nor present locally.", how, request.Image);
     }
 }

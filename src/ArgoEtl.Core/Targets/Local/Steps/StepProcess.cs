@@ -37,7 +37,7 @@ internal static class StepProcess
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new EtlException("LocalStepStartFailed", EtlErrorKind.NotInstalled, $"Step '{request.NodeName}': cannot start '{argv[0]}' for image '{request.Image}': {ex.Message}",
+            throw new EtlException(EtlErrors.LocalStepStartFailed, $"Step '{request.NodeName}': cannot start '{argv[0]}' for image '{request.Image}': {ex.Message}",
                 "Check the image table's host command for this image, or that the command exists on PATH.", request.NodeName, ex);
         }
 
@@ -108,8 +108,7 @@ internal static class StepProcess
 
         foreach (var file in request.Files)
         {
-            string path = request.HostPathOf(file.ContainerPath) ?? throw new EtlException("LocalStepFileUnmounted", EtlErrorKind.Internal,
-                $"Step '{request.NodeName}': no mount holds {file.ContainerPath}.", null, request.NodeName);
+            string path = request.HostPathOf(file.ContainerPath) ?? throw new EtlException(EtlErrors.LocalStepFileUnmounted, $"Step '{request.NodeName}': no mount holds {file.ContainerPath}.", null, request.NodeName);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             await File.WriteAllTextAsync(path, map(file.Content), cancellationToken).ConfigureAwait(false);
         }

@@ -80,7 +80,7 @@ public sealed class LocalObjectStore : IAsyncDisposable
         }
         catch (EtlException ex) when (ex.Code == "InvalidBucketName")
         {
-            throw new EtlException("LocalStoreInvalidBucketName", EtlErrorKind.InvalidArgument, ex.Message,
+            throw new EtlException(EtlErrors.LocalStoreInvalidBucketName, ex.Message,
                 "Use an S3 bucket name: 3-63 lower-case letters, digits, '.' and '-'.", name);
         }
     }

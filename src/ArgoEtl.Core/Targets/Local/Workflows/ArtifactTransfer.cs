@@ -92,7 +92,7 @@ internal sealed class ArtifactTransfer(HttpClient http)
         }
         else if (Directory.Exists(path))
         {
-            throw new EtlException("LocalArtifactFolderNotArchived", EtlErrorKind.InvalidArgument, $"Output artifact {path} is a folder and its archive is 'none'.",
+            throw new EtlException(EtlErrors.LocalArtifactFolderNotArchived, $"Output artifact {path} is a folder and its archive is 'none'.",
                 "Archive folders (remove archive.none), or point the artifact at a single file.", path);
         }
 

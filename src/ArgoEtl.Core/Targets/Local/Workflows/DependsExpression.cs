@@ -115,7 +115,7 @@ internal sealed class DependsExpression
         return false;
     }
 
-    private EtlException Bad(string why) => new("LocalBadDepends", EtlErrorKind.InvalidArgument, $"depends '{_text}' cannot be read: {why}.",
+    private EtlException Bad(string why) => new(EtlErrors.LocalBadDepends, $"depends '{_text}' cannot be read: {why}.",
         "Write it like \"a && (b.Failed || c.Skipped)\".", _text);
 
     private static List<string> Tokenize(string text)
@@ -149,7 +149,7 @@ internal sealed class DependsExpression
 
                 if (i == start)
                 {
-                    throw new EtlException("LocalBadDepends", EtlErrorKind.InvalidArgument, $"depends '{text}' cannot be read: unexpected '{c}'.",
+                    throw new EtlException(EtlErrors.LocalBadDepends, $"depends '{text}' cannot be read: unexpected '{c}'.",
                         "Write it like \"a && (b.Failed || c.Skipped)\".", text);
                 }
 

@@ -268,7 +268,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                     break;
                 case "suspend":
                     var duration = ArgoDuration.Parse(TemplateVariables.SubstituteAll(template.Template["suspend"]!["duration"], inputs, $"template '{template.Name}' ({template.Where("/suspend/duration")})"))
-                        ?? throw new EtlException("LocalBadDuration", EtlErrorKind.InvalidArgument, $"suspend duration at {template.Where("/suspend/duration")} is not a duration.", "Write e.g. 30s or 2m.", template.Where("/suspend/duration"));
+                        ?? throw new EtlException(EtlErrors.LocalBadDuration, $"suspend duration at {template.Where("/suspend/duration")} is not a duration.", "Write e.g. 30s or 2m.", template.Where("/suspend/duration"));
                     try
                     {
                         await context.Delay(duration, state.Token).ConfigureAwait(false);
@@ -320,16 +320,14 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             var value = argument?["value"] ?? parameter["value"] ?? parameter["default"];
             if (value is null)
             {
-                throw new EtlException("LocalInputMissing", EtlErrorKind.InvalidArgument,
-                    $"template '{template.Name}' ({template.Where($"/inputs/parameters/{i}")}): input parameter '{name}' was not supplied and has no default.",
+                throw new EtlException(EtlErrors.LocalInputMissing, $"template '{template.Name}' ({template.Where($"/inputs/parameters/{i}")}): input parameter '{name}' was not supplied and has no default.",
                     "Pass it in the step's or task's arguments, or give it a default.", template.Where($"/inputs/parameters/{i}"));
             }
 
             string text = TemplateVariables.Text(value);
             if (parameter["enum"] is JsonArray allowed && allowed.Count > 0 && !allowed.Any(a => TemplateVariables.Text(a) == text))
             {
-                throw new EtlException("LocalInputNotInEnum", EtlErrorKind.InvalidArgument,
-                    $"template '{template.Name}' ({template.Where($"/inputs/parameters/{i}/enum")}): input parameter '{name}' is '{text}', not one of {string.Join(", ", allowed.Select(TemplateVariables.Text))}.",
+                throw new EtlException(EtlErrors.LocalInputNotInEnum, $"template '{template.Name}' ({template.Where($"/inputs/parameters/{i}/enum")}): input parameter '{name}' is '{text}', not one of {string.Join(", ", allowed.Select(TemplateVariables.Text))}.",
                     "Pass one of the enum's values.", template.Where($"/inputs/parameters/{i}"));
             }
 
@@ -372,8 +370,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             }
             else if (artifact["optional"]?.GetValueKind() != JsonValueKind.True)
             {
-                throw new EtlException("LocalInputMissing", EtlErrorKind.InvalidArgument,
-                    $"template '{template.Name}' ({template.Where("/inputs/artifacts")}): input artifact '{name}' has no source (from, s3, http or raw).",
+                throw new EtlException(EtlErrors.LocalInputMissing, $"template '{template.Name}' ({template.Where("/inputs/artifacts")}): input artifact '{name}' has no source (from, s3, http or raw).",
                     "Pass it in the caller's arguments.artifacts, or give it a source.", template.Where("/inputs/artifacts"));
             }
         }
@@ -548,7 +545,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             }
             catch (JsonException ex)
             {
-                throw new EtlException("LocalBadWithParam", EtlErrorKind.InvalidData, $"withParam of '{where}' is not a JSON list: {Shorten(text)} ({ex.Message}).",
+                throw new EtlException(EtlErrors.LocalBadWithParam, $"withParam of '{where}' is not a JSON list: {Shorten(text)} ({ex.Message}).",
                     "Make the parameter a JSON list, e.g. an output parameter holding [\"a\",\"b\"].", owner.Owner.Where(pointer + "/withParam"));
             }
         }
@@ -688,8 +685,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             }
 
             value ??= parameter?["valueFrom"]?["default"] is { } fallback ? TemplateVariables.Text(fallback) : null;
-            outcome.Node.Outputs[name] = value ?? throw new EtlException("LocalOutputMissing", EtlErrorKind.InvalidArgument,
-                $"{where}: output parameter '{name}' has no valueFrom.parameter or value.", "Set valueFrom.parameter to e.g. '{{steps.a.outputs.parameters.x}}'.", template.Where("/outputs"));
+            outcome.Node.Outputs[name] = value ?? throw new EtlException(EtlErrors.LocalOutputMissing, $"{where}: output parameter '{name}' has no valueFrom.parameter or value.", "Set valueFrom.parameter to e.g. '{{steps.a.outputs.parameters.x}}'.", template.Where("/outputs"));
         }
 
         foreach (var artifact in template.Template["outputs"]?["artifacts"] as JsonArray ?? [])
@@ -840,7 +836,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                 }
 
                 string at = template.Where($"/{kind}/envFrom/{i}");
-                throw new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound, $"template '{template.Name}' ({at}): envFrom {(secret ? "Secret" : "ConfigMap")} '{name}' is provided by nobody.",
+                throw new EtlException(EtlErrors.LocalReferenceNotFound, $"template '{template.Name}' ({at}): envFrom {(secret ? "Secret" : "ConfigMap")} '{name}' is provided by nobody.",
                     $"Add the {(secret ? "Secret" : "ConfigMap")} '{name}' to the project's manifests, or mark the reference optional.", at);
             }
 
@@ -870,8 +866,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                     }
 
                     string at = template.Where($"/{kind}/env/{i}/valueFrom");
-                    throw new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound,
-                        $"template '{template.Name}' ({at}): env {name} reads key '{key}' of {(secret ? "Secret" : "ConfigMap")} '{refName}', which nobody provides.",
+                    throw new EtlException(EtlErrors.LocalReferenceNotFound, $"template '{template.Name}' ({at}): env {name} reads key '{key}' of {(secret ? "Secret" : "ConfigMap")} '{refName}', which nobody provides.",
                         $"Add the {(secret ? "Secret" : "ConfigMap")} '{refName}' with key '{key}' to the project's manifests, or mark the reference optional.", at);
                 }
 
@@ -912,7 +907,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             // An output artifact of an earlier step: s3://bucket/key in the artifact repository.
             if (repository is null || !from.StartsWith("s3://", StringComparison.Ordinal))
             {
-                throw new EtlException("LocalArtifactNotFound", EtlErrorKind.NotFound, $"{where}: from '{from}' is not an artifact this run stored.", "Refer to an output artifact of an earlier step.", template.Where("/inputs/artifacts"));
+                throw new EtlException(EtlErrors.LocalArtifactNotFound, $"{where}: from '{from}' is not an artifact this run stored.", "Refer to an output artifact of an earlier step.", template.Where("/inputs/artifacts"));
             }
 
             string rest = from["s3://".Length..];
@@ -938,7 +933,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
             {
                 if (repository is null)
                 {
-                    throw new EtlException("LocalNoArtifactRepository", EtlErrorKind.InvalidArgument, $"{where}: s3 without an endpoint needs the artifact repository, and none is configured.",
+                    throw new EtlException(EtlErrors.LocalNoArtifactRepository, $"{where}: s3 without an endpoint needs the artifact repository, and none is configured.",
                         "Run with the local object store, or give the artifact's s3 endpoint.", template.Where("/inputs/artifacts"));
                 }
 
@@ -959,8 +954,8 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
 
         string name = (string?)reference["name"] ?? string.Empty;
         string key = (string?)reference["key"] ?? string.Empty;
-        return (context.Values ?? throw new EtlException("LocalNoValueResolver", EtlErrorKind.InvalidArgument, $"{where}: reads Secret '{name}', and no Secrets are available to this run.", "Run it through the local target.", where))
-            .Secret(name, key) ?? throw new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound, $"{where}: key '{key}' of Secret '{name}' is provided by nobody.",
+        return (context.Values ?? throw new EtlException(EtlErrors.LocalNoValueResolver, $"{where}: reads Secret '{name}', and no Secrets are available to this run.", "Run it through the local target.", where))
+            .Secret(name, key) ?? throw new EtlException(EtlErrors.LocalReferenceNotFound, $"{where}: key '{key}' of Secret '{name}' is provided by nobody.",
                 $"Add the Secret '{name}' with key '{key}' to the project's manifests.", where);
     }
 
@@ -987,7 +982,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                 else
                 {
                     string at = template.Where($"/outputs/parameters/{i}/valueFrom/path");
-                    throw new EtlException("LocalOutputMissing", EtlErrorKind.NotFound, $"output parameter '{name}' ({at}): the step wrote no file at {path}.",
+                    throw new EtlException(EtlErrors.LocalOutputMissing, $"output parameter '{name}' ({at}): the step wrote no file at {path}.",
                         "Make the step write it, or give valueFrom.default.", at);
                 }
             }
@@ -1012,7 +1007,7 @@ public sealed class LocalWorkflowRunner(LocalWorkflowContext context)
                 }
 
                 string at = template.Where($"/outputs/artifacts/{i}");
-                throw new EtlException("LocalOutputMissing", EtlErrorKind.NotFound, $"output artifact '{name}' ({at}): the step wrote nothing at {path}.",
+                throw new EtlException(EtlErrors.LocalOutputMissing, $"output artifact '{name}' ({at}): the step wrote nothing at {path}.",
                     "Make the step write it, or mark the artifact optional.", at);
             }
 

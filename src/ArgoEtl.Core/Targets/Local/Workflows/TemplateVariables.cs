@@ -28,7 +28,7 @@ internal static partial class TemplateVariables
                 return value;
             }
 
-            throw new EtlException("LocalUnresolvedVariable", EtlErrorKind.InvalidArgument, $"{where}: '{{{{{name}}}}}' has no value here.",
+            throw new EtlException(EtlErrors.LocalUnresolvedVariable, $"{where}: '{{{{{name}}}}}' has no value here.",
                 Suggest(name), name);
         });
     }

@@ -27,6 +27,6 @@ internal static class WhenExpression
         return value is bool b ? b : throw Bad(text, $"the result '{GoValue.Print(value)}' is not true or false");
     }
 
-    private static EtlException Bad(string text, string why) => new("LocalBadWhen", EtlErrorKind.InvalidArgument, $"when '{text}' cannot be evaluated: {why}.",
+    private static EtlException Bad(string text, string why) => new(EtlErrors.LocalBadWhen, $"when '{text}' cannot be evaluated: {why}.",
         "Write comparisons like \"{{steps.a.outputs.result}} == heads\" or \"{{inputs.parameters.n}} > 3\", joined with && || !.", text);
 }

@@ -106,8 +106,7 @@ internal static class WorkflowFieldCheck
 
                 if (node is JsonValue value && value.TryGetValue(out string? text) && text.Contains("{{=", StringComparison.Ordinal))
                 {
-                    throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                        $"{what}: expression templates ('{{{{=...}}}}') at {Field(pointer)} ({where(pointer)}) are not supported by the local runner.",
+                    throw new EtlException(EtlErrors.LocalUnsupportedField, $"{what}: expression templates ('{{{{=...}}}}') at {Field(pointer)} ({where(pointer)}) are not supported by the local runner.",
                         "Use simple '{{inputs.parameters.x}}' variables, or run this Workflow on the Kubernetes target.", where(pointer));
                 }
 
@@ -172,7 +171,6 @@ internal static class WorkflowFieldCheck
         .Replace(".[", "[", StringComparison.Ordinal);
 
     public static EtlException Unsupported(string pointer, Func<string, string> where, string what, string? why) =>
-        new("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-            $"{what}: field '{Field(pointer)}' at {where(pointer)} is not supported by the local runner{(why is null ? string.Empty : " (" + why + ")")}.",
+        new(EtlErrors.LocalUnsupportedField, $"{what}: field '{Field(pointer)}' at {where(pointer)} is not supported by the local runner{(why is null ? string.Empty : " (" + why + ")")}.",
             "Remove the field, or run this Workflow on the Kubernetes target; the local runner never ignores a field it does not implement.", where(pointer));
 }

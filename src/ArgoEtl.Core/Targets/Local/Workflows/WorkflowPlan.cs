@@ -53,7 +53,7 @@ internal sealed class WorkflowPlan
         string label = $"{kind}/{(string?)workflow["metadata"]?["name"] ?? (string?)workflow["metadata"]?["generateName"] ?? "?"}";
         if (kind != "Workflow")
         {
-            throw new EtlException("LocalNotAWorkflow", EtlErrorKind.InvalidArgument, $"{label} at {source.Where("")} is a {kind}; the local runner runs Workflows.",
+            throw new EtlException(EtlErrors.LocalNotAWorkflow, $"{label} at {source.Where("")} is a {kind}; the local runner runs Workflows.",
                 "Run a Workflow (a WorkflowTemplate is run through a Workflow with spec.workflowTemplateRef).", source.Where(""));
         }
 
@@ -61,8 +61,7 @@ internal sealed class WorkflowPlan
         string name = (string?)workflow["metadata"]?["name"] ?? string.Empty;
         if (name.Length == 0)
         {
-            string prefix = (string?)workflow["metadata"]?["generateName"] ?? throw new EtlException("LocalWorkflowUnnamed", EtlErrorKind.InvalidArgument,
-                $"{label} at {source.Where("/metadata")} has neither metadata.name nor metadata.generateName.", "Give the Workflow a name or a generateName.", source.Where("/metadata"));
+            string prefix = (string?)workflow["metadata"]?["generateName"] ?? throw new EtlException(EtlErrors.LocalWorkflowUnnamed, $"{label} at {source.Where("/metadata")} has neither metadata.name nor metadata.generateName.", "Give the Workflow a name or a generateName.", source.Where("/metadata"));
             name = prefix + Suffix();
         }
 
@@ -76,8 +75,7 @@ internal sealed class WorkflowPlan
             var templateSpec = (template.Object["spec"] as JsonObject)?.DeepClone().AsObject() ?? [];
             if (spec["templates"] is JsonArray { Count: > 0 })
             {
-                throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                    $"{label}: spec.templates next to spec.workflowTemplateRef at {source.Where("/spec/templates")} is not supported by the local runner.",
+                throw new EtlException(EtlErrors.LocalUnsupportedField, $"{label}: spec.templates next to spec.workflowTemplateRef at {source.Where("/spec/templates")} is not supported by the local runner.",
                     "Put the templates into the WorkflowTemplate.", source.Where("/spec/templates"));
             }
 
@@ -100,21 +98,19 @@ internal sealed class WorkflowPlan
             arguments.Add((own, "/spec/arguments/parameters", source.Where));
         }
 
-        string entryName = (string?)spec["entrypoint"] ?? throw new EtlException("LocalNoEntrypoint", EtlErrorKind.InvalidArgument,
-            $"{label} at {source.Where("/spec")} has no spec.entrypoint.", "Set spec.entrypoint to the template to start with.", source.Where("/spec"));
-        var entry = owner.Find(entryName) ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.NotFound,
-            $"{label}: entrypoint '{entryName}' at {source.Where("/spec/entrypoint")} names no template of {owner.Label}.", "Name one of spec.templates.", source.Where("/spec/entrypoint"));
+        string entryName = (string?)spec["entrypoint"] ?? throw new EtlException(EtlErrors.LocalNoEntrypoint, $"{label} at {source.Where("/spec")} has no spec.entrypoint.", "Set spec.entrypoint to the template to start with.", source.Where("/spec"));
+        var entry = owner.Find(entryName) ?? throw new EtlException(EtlErrors.LocalTemplateNotFound, $"{label}: entrypoint '{entryName}' at {source.Where("/spec/entrypoint")} names no template of {owner.Label}.", "Name one of spec.templates.", source.Where("/spec/entrypoint"));
         var plan = new WorkflowPlan(name, label, spec, owner, entry, ns);
         foreach (var (list, pointer, where) in arguments)
         {
             for (int i = 0; i < list.Count; i++)
             {
                 string at = where(pointer + "/" + i.ToString(CultureInfo.InvariantCulture));
-                string pname = (string?)list[i]?["name"] ?? throw new EtlException("LocalParameterUnnamed", EtlErrorKind.InvalidArgument, $"{label}: a workflow parameter at {at} has no name.", "Give it a name.", at);
+                string pname = (string?)list[i]?["name"] ?? throw new EtlException(EtlErrors.LocalParameterUnnamed, $"{label}: a workflow parameter at {at} has no name.", "Give it a name.", at);
                 var value = list[i]?["value"] ?? list[i]?["default"];
                 if (value is null)
                 {
-                    throw new EtlException("LocalParameterNoValue", EtlErrorKind.InvalidArgument, $"{label}: workflow parameter '{pname}' at {at} has no value.",
+                    throw new EtlException(EtlErrors.LocalParameterNoValue, $"{label}: workflow parameter '{pname}' at {at} has no value.",
                         "Give it a value (a Sensor trigger sets it through its parameters' dest).", at);
                 }
 
@@ -129,16 +125,14 @@ internal sealed class WorkflowPlan
 
         if (spec["activeDeadlineSeconds"] is { } deadline)
         {
-            plan.ActiveDeadline = ArgoDuration.Parse(deadline) ?? throw new EtlException("LocalBadDuration", EtlErrorKind.InvalidArgument,
-                $"{label}: activeDeadlineSeconds '{TemplateVariables.Text(deadline)}' at {source.Where("/spec/activeDeadlineSeconds")} is not a number of seconds.", "Write a number of seconds.", source.Where("/spec/activeDeadlineSeconds"));
+            plan.ActiveDeadline = ArgoDuration.Parse(deadline) ?? throw new EtlException(EtlErrors.LocalBadDuration, $"{label}: activeDeadlineSeconds '{TemplateVariables.Text(deadline)}' at {source.Where("/spec/activeDeadlineSeconds")} is not a number of seconds.", "Write a number of seconds.", source.Where("/spec/activeDeadlineSeconds"));
         }
 
         var seen = new HashSet<TemplateHandle>();
         plan.CheckReachable(entry, context, seen, label);
         if ((string?)spec["onExit"] is { } onExit)
         {
-            plan.OnExit = owner.Find(onExit) ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.NotFound,
-                $"{label}: onExit '{onExit}' at {source.Where("/spec/onExit")} names no template of {owner.Label}.", "Name one of spec.templates.", source.Where("/spec/onExit"));
+            plan.OnExit = owner.Find(onExit) ?? throw new EtlException(EtlErrors.LocalTemplateNotFound, $"{label}: onExit '{onExit}' at {source.Where("/spec/onExit")} names no template of {owner.Label}.", "Name one of spec.templates.", source.Where("/spec/onExit"));
             plan.CheckReachable(plan.OnExit, context, seen, label);
         }
 
@@ -154,22 +148,19 @@ internal sealed class WorkflowPlan
             string tname = (string?)reference["template"] ?? string.Empty;
             var doc = Template(context, wt, owner.Where(callPointer + "/templateRef"), label);
             var refOwner = new TemplateOwner($"WorkflowTemplate/{doc.Name}", doc.Object["spec"]?["templates"] as JsonArray ?? [], "/spec/templates", doc.Where);
-            return refOwner.Find(tname) ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.NotFound,
-                $"{label}: templateRef at {owner.Where(callPointer + "/templateRef")} names template '{tname}', which WorkflowTemplate/{wt} ({doc.File}:{doc.Line}) does not have.",
+            return refOwner.Find(tname) ?? throw new EtlException(EtlErrors.LocalTemplateNotFound, $"{label}: templateRef at {owner.Where(callPointer + "/templateRef")} names template '{tname}', which WorkflowTemplate/{wt} ({doc.File}:{doc.Line}) does not have.",
                 "Name one of that WorkflowTemplate's spec.templates.", owner.Where(callPointer + "/templateRef"));
         }
 
-        string name = (string?)call["template"] ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.InvalidArgument,
-            $"{label}: the step or task at {owner.Where(callPointer)} names no template.", "Set template or templateRef.", owner.Where(callPointer));
-        return owner.Find(name) ?? throw new EtlException("LocalTemplateNotFound", EtlErrorKind.NotFound,
-            $"{label}: template '{name}' at {owner.Where(callPointer + "/template")} is not one of {owner.Label}'s templates.", "Name one of spec.templates.", owner.Where(callPointer + "/template"));
+        string name = (string?)call["template"] ?? throw new EtlException(EtlErrors.LocalTemplateNotFound, $"{label}: the step or task at {owner.Where(callPointer)} names no template.", "Set template or templateRef.", owner.Where(callPointer));
+        return owner.Find(name) ?? throw new EtlException(EtlErrors.LocalTemplateNotFound, $"{label}: template '{name}' at {owner.Where(callPointer + "/template")} is not one of {owner.Label}'s templates.", "Name one of spec.templates.", owner.Where(callPointer + "/template"));
     }
 
     private static ManifestDocument Template(LocalWorkflowContext context, string name, string at, string label)
     {
         if (!context.WorkflowTemplates.TryGetValue(name, out var doc))
         {
-            throw new EtlException("LocalWorkflowTemplateNotFound", EtlErrorKind.NotFound, $"{label}: WorkflowTemplate '{name}' referenced at {at} is not among the project's manifests.",
+            throw new EtlException(EtlErrors.LocalWorkflowTemplateNotFound, $"{label}: WorkflowTemplate '{name}' referenced at {at} is not among the project's manifests.",
                 "Add the WorkflowTemplate's manifest to the project, or fix the name.", at);
         }
 
@@ -188,22 +179,19 @@ internal sealed class WorkflowPlan
         string[] kinds = [.. Kinds.Where(t.ContainsKey)];
         if (kinds.Length != 1)
         {
-            throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                $"{label}: template '{template.Name}' at {template.Where()} has {(kinds.Length == 0 ? "none" : string.Join(" and ", kinds))} of container, script, steps, dag, suspend; the local runner needs exactly one.",
+            throw new EtlException(EtlErrors.LocalUnsupportedField, $"{label}: template '{template.Name}' at {template.Where()} has {(kinds.Length == 0 ? "none" : string.Join(" and ", kinds))} of container, script, steps, dag, suspend; the local runner needs exactly one.",
                 "Give the template one of them (resource, containerSet, http, plugin and data templates are not supported locally).", template.Where());
         }
 
         if (t["suspend"] is { } suspend && suspend["duration"] is null)
         {
-            throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                $"{label}: suspend template '{template.Name}' at {template.Where("/suspend")} has no duration; the local runner cannot be resumed by hand.",
+            throw new EtlException(EtlErrors.LocalUnsupportedField, $"{label}: suspend template '{template.Name}' at {template.Where("/suspend")} has no duration; the local runner cannot be resumed by hand.",
                 "Give suspend a duration.", template.Where("/suspend"));
         }
 
         if (t["retryStrategy"] is { } retry && retry["limit"] is null)
         {
-            throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                $"{label}: retryStrategy of template '{template.Name}' at {template.Where("/retryStrategy")} has no limit (it would retry forever).",
+            throw new EtlException(EtlErrors.LocalUnsupportedField, $"{label}: retryStrategy of template '{template.Name}' at {template.Where("/retryStrategy")} has no limit (it would retry forever).",
                 "Set retryStrategy.limit.", template.Where("/retryStrategy"));
         }
 
@@ -214,8 +202,7 @@ internal sealed class WorkflowPlan
 
         if (context.ArtifactRepository is null && t["outputs"]?["artifacts"] is JsonArray { Count: > 0 })
         {
-            throw new EtlException("LocalNoArtifactRepository", EtlErrorKind.InvalidArgument,
-                $"{label}: template '{template.Name}' at {template.Where("/outputs/artifacts")} has output artifacts, and no artifact repository is configured.",
+            throw new EtlException(EtlErrors.LocalNoArtifactRepository, $"{label}: template '{template.Name}' at {template.Where("/outputs/artifacts")} has output artifacts, and no artifact repository is configured.",
                 "Run with the local object store (it provides the default artifact repository), or remove the output artifacts.", template.Where("/outputs/artifacts"));
         }
 
@@ -248,7 +235,7 @@ internal sealed class WorkflowPlan
                     if (!names.Contains(operand))
                     {
                         string at = template.Owner.Where(pointer + (task.ContainsKey("depends") ? "/depends" : "/dependencies"));
-                        throw new EtlException("LocalTaskNotFound", EtlErrorKind.InvalidArgument, $"{label}: task '{(string?)task["name"]}' at {at} depends on '{operand}', which is not a task of this DAG.",
+                        throw new EtlException(EtlErrors.LocalTaskNotFound, $"{label}: task '{(string?)task["name"]}' at {at} depends on '{operand}', which is not a task of this DAG.",
                             "Name a task of the same dag.", at);
                     }
                 }
@@ -263,15 +250,14 @@ internal sealed class WorkflowPlan
         string kind = template.Kind;
         if (container["image"] is null)
         {
-            throw new EtlException("LocalNoImage", EtlErrorKind.InvalidArgument, $"{label}: template '{template.Name}' at {template.Where("/" + kind)} has no image.", "Set the image.", template.Where("/" + kind));
+            throw new EtlException(EtlErrors.LocalNoImage, $"{label}: template '{template.Name}' at {template.Where("/" + kind)} has no image.", "Set the image.", template.Where("/" + kind));
         }
 
         var env = container["env"] as JsonArray ?? [];
         var envFrom = container["envFrom"] as JsonArray ?? [];
         if (context.Values is null && (env.Any(e => e?["valueFrom"] is not null) || envFrom.Count > 0))
         {
-            throw new EtlException("LocalNoValueResolver", EtlErrorKind.InvalidArgument,
-                $"{label}: template '{template.Name}' at {template.Where("/" + kind)} reads Secrets or ConfigMaps, and none are available to this run.",
+            throw new EtlException(EtlErrors.LocalNoValueResolver, $"{label}: template '{template.Name}' at {template.Where("/" + kind)} reads Secrets or ConfigMaps, and none are available to this run.",
                 "Run it through the local target, which provides the manifests' Secrets and ConfigMaps.", template.Where("/" + kind));
         }
 
@@ -295,8 +281,7 @@ internal sealed class WorkflowPlan
             if ((secret ? context.Values.Secret(refName, key) : context.Values.ConfigMap(refName, key)) is null)
             {
                 string at = template.Where($"/{kind}/env/{i}/valueFrom");
-                throw new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound,
-                    $"{label}: env {(string?)env[i]?["name"]} of template '{template.Name}' at {at} reads key '{key}' of {(secret ? "Secret" : "ConfigMap")} '{refName}', which nobody provides.",
+                throw new EtlException(EtlErrors.LocalReferenceNotFound, $"{label}: env {(string?)env[i]?["name"]} of template '{template.Name}' at {at} reads key '{key}' of {(secret ? "Secret" : "ConfigMap")} '{refName}', which nobody provides.",
                     $"Add the {(secret ? "Secret" : "ConfigMap")} '{refName}' with key '{key}' to the project's manifests, or mark the reference optional.", at);
             }
         }
@@ -309,7 +294,7 @@ internal sealed class WorkflowPlan
             if (!volumes.Contains(vname))
             {
                 string at = template.Where($"/{kind}/volumeMounts/{i}");
-                throw new EtlException("LocalVolumeNotFound", EtlErrorKind.InvalidArgument, $"{label}: volume mount '{vname}' at {at} names no volume of the template or the Workflow.",
+                throw new EtlException(EtlErrors.LocalVolumeNotFound, $"{label}: volume mount '{vname}' at {at} names no volume of the template or the Workflow.",
                     "Declare it under spec.volumes (emptyDir).", at);
             }
         }
@@ -318,8 +303,7 @@ internal sealed class WorkflowPlan
         {
             if (volume?["emptyDir"] is null)
             {
-                throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
-                    $"{label}: volume '{(string?)volume?["name"]}' is not an emptyDir; the local runner provides emptyDir volumes only.",
+                throw new EtlException(EtlErrors.LocalUnsupportedField, $"{label}: volume '{(string?)volume?["name"]}' is not an emptyDir; the local runner provides emptyDir volumes only.",
                     "Use an emptyDir volume, or an artifact to bring files in.", template.Where());
             }
         }
@@ -329,7 +313,7 @@ internal sealed class WorkflowPlan
     {
         if (call["name"] is null)
         {
-            throw new EtlException("LocalStepUnnamed", EtlErrorKind.InvalidArgument, $"{label}: the {what} at {at} has no name.", $"Give the {what} a name.", at);
+            throw new EtlException(EtlErrors.LocalStepUnnamed, $"{label}: the {what} at {at} has no name.", $"Give the {what} a name.", at);
         }
     }
 
