@@ -137,16 +137,29 @@ public sealed class KubeApiServer : IAsyncDisposable
         byte[] portBytes = [(byte)(port & 0xFF), (byte)(port >> 8)];
         await socket.SendAsync(Frame(0, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
         await socket.SendAsync(Frame(1, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
-        if (target is null)
+        using var tcp = new System.Net.Sockets.TcpClient();
+        bool connected = false;
+        if (target is not null)
+        {
+            string[] hostPort = target.Split(':');
+            try
+            {
+                await tcp.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                connected = true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // What kubelet reports when nothing listens on the pod's port.
+            }
+        }
+
+        if (!connected)
         {
             await socket.SendAsync(Frame(1, Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {pod}: connection refused")), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
             await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             return new KubeResult(101, new JsonObject());
         }
 
-        using var tcp = new System.Net.Sockets.TcpClient();
-        string[] hostPort = target.Split(':');
-        await tcp.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture)).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = new CancellationTokenSource();
         var toPod = Task.Run(async () =>
