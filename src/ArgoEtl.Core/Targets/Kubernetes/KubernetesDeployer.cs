@@ -77,7 +77,7 @@ public sealed class KubernetesDeployer : IDeployer
         return
         [
             .. applied,
-            .. pruned.Select(p => new AppliedObject { Kind = p.Kind, ApiVersion = p.ApiVersion, Name = p.Name, Namespace = p.Namespace, Component = p.Component, Action = "deleted (no longer in the manifests)" }),
+            .. pruned.Select(p => new AppliedObject { Kind = p.Kind, ApiVersion = p.ApiVersion, Name = p.Name, Namespace = p.Namespace, Component = p.Component, Project = p.Project, Action = "deleted (no longer in the manifests)" }),
         ];
     }
 
