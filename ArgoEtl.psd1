@@ -24,6 +24,7 @@
         'Get-EtlWorkflowToken'
         'Publish-EtlImage'
         'Start-EtlDev'
+        'Remove-EtlDeployment'
         'Invoke-EtlPipeline'
     )
     FunctionsToExport    = @()

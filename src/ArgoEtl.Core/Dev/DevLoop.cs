@@ -9,9 +9,11 @@ namespace ArgoEtl.Core.Dev;
 /// deploy → after hooks → status check — so a source change rebuilds only its artifact, a manifest change renders and
 /// deploys again without a build, and a skaffold.yaml change reloads the profile (new artifacts, manifests, hooks and
 /// deployer) first. A failing phase is reported as an "error" event and the loop waits for the next change; an artifact
-/// whose build failed is built again in the next cycle. Log tailing and port-forwards start after the first successful
-/// deploy. When the loop ends — cancellation (Ctrl+C) included, even mid-phase — it runs cleanup exactly once: every
-/// deployer it made removes what it deployed (unless <see cref="DevOptions.Cleanup"/> is off), then the cleanup hooks run.
+/// whose build failed is built again in the next cycle. Log tailing, Workflow runs and port-forwards start after the
+/// first successful deploy (again after a reload, for the new deployer), before the status check. When the loop ends —
+/// cancellation (Ctrl+C) included, even mid-phase — it runs cleanup exactly once: every deployer it made removes what it
+/// deployed (unless <see cref="DevOptions.Cleanup"/> is off), then the cleanup hooks run. With
+/// <see cref="DevOptions.Once"/> it runs one cycle and returns, leaving everything deployed.
 /// </summary>
 public sealed class DevLoop
 {
@@ -45,6 +47,9 @@ public sealed class DevLoop
     /// <summary>The images of the last successful builds, by artifact image name.</summary>
     public IReadOnlyDictionary<string, EtlImage> Images => _images;
 
+    /// <summary>Whether the last cycle's phases all succeeded (with <see cref="DevOptions.Once"/>: whether the deploy did).</summary>
+    public bool Succeeded { get; private set; }
+
     /// <summary>Runs until <paramref name="cancellationToken"/> is canceled (then throws OperationCanceledException, after cleanup).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +63,15 @@ public sealed class DevLoop
             UseDeployer(_phases.Deployer(_profile));
             _pending.UnionWith(_profile.Artifacts.Select(a => a.ImageName));
             _phases.Changes.Watch(WatchList());
-            await CycleAsync(cancellationToken).ConfigureAwait(false);
+            Succeeded = await CycleAsync(cancellationToken).ConfigureAwait(false);
+            if (_options.Once)
+            {
+                _progress.Report(new DevEvent("deploy", Succeeded
+                    ? $"Deployed {_profile.Name}; it stays running (Remove-EtlDeployment removes it)."
+                    : $"Deploying {_profile.Name} failed; what was applied stays (Remove-EtlDeployment removes it)."));
+                return;
+            }
+
             _progress.Report(new DevEvent("watch", $"Watching {_profile.ProjectDirectory} for changes; Ctrl+C ends the session{(_options.Cleanup ? " and deletes what it deployed" : string.Empty)}."));
             while (true)
             {
@@ -75,7 +88,7 @@ public sealed class DevLoop
                     continue; // a broken skaffold.yaml: keep running what was deployed until it is fixed
                 }
 
-                await CycleAsync(cancellationToken).ConfigureAwait(false);
+                Succeeded = await CycleAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -85,7 +98,8 @@ public sealed class DevLoop
         }
     }
 
-    private async Task CycleAsync(CancellationToken cancellationToken)
+    // True when every phase succeeded.
+    private async Task<bool> CycleAsync(CancellationToken cancellationToken)
     {
         var deployer = _deployer!;
         string phase = "build";
@@ -112,21 +126,21 @@ public sealed class DevLoop
                 _progress.Report(new DevEvent("deploy", one.ToString(), one));
             }
 
-            phase = "after hooks";
-            await _phases.Hooks.RunAsync(HookPhase.After, _profile, _progress, cancellationToken).ConfigureAwait(false);
-            if (deployer.StatusChecker is { } status)
-            {
-                phase = "status check";
-                await status.CheckAsync(applied, _progress, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!_capabilitiesStarted)
+            // Logs, runs and forwards start before the status check: a Sensor that does not become ready says why in its log.
+            if (!_capabilitiesStarted && !_options.Once)
             {
                 phase = "log tailing";
-                if (deployer.LogTailer is { } logs)
+                if (_options.TailLogs && deployer.LogTailer is { } logs)
                 {
                     await logs.StartAsync(_progress, cancellationToken).ConfigureAwait(false);
                     _running.Add(("log tailing", logs.StopAsync));
+                }
+
+                phase = "workflow runs";
+                if (deployer.RunWatcher is { } runs)
+                {
+                    await runs.StartAsync(_progress, cancellationToken).ConfigureAwait(false);
+                    _running.Add(("workflow runs", runs.StopAsync));
                 }
 
                 phase = "port-forwarding";
@@ -138,12 +152,23 @@ public sealed class DevLoop
 
                 _capabilitiesStarted = true;
             }
+
+            phase = "after hooks";
+            await _phases.Hooks.RunAsync(HookPhase.After, _profile, _progress, cancellationToken).ConfigureAwait(false);
+            if (deployer.StatusChecker is { } status)
+            {
+                phase = "status check";
+                await status.CheckAsync(applied, _progress, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
         }
         catch (EtlException ex)
         {
             // A tool killed by Ctrl+C fails with its own error; that is the end of the loop, not a failed phase.
             cancellationToken.ThrowIfCancellationRequested();
             _progress.Report(new DevEvent("error", $"{phase} failed: {ex.Message}", ex));
+            return false;
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
@@ -151,6 +176,7 @@ public sealed class DevLoop
             var failure = new EtlException(EtlErrors.DevPhaseTimedOut, $"{phase} failed: it timed out ({ex.Message}).",
                 "Check that the registry or cluster answers; the next change tries again.", _profile.Name, ex);
             _progress.Report(new DevEvent("error", failure.Message, failure));
+            return false;
         }
     }
 
@@ -246,7 +272,10 @@ public sealed class DevLoop
             }
             finally
             {
-                await RunCleanupHooksAsync().ConfigureAwait(false);
+                if (!_options.Once)
+                {
+                    await RunCleanupHooksAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -257,7 +286,7 @@ public sealed class DevLoop
         {
             try
             {
-                if (_options.Cleanup)
+                if (_options.Cleanup && !_options.Once)
                 {
                     foreach (var removed in await deployer.CleanupAsync(_progress, CancellationToken.None).ConfigureAwait(false))
                     {

@@ -1,8 +1,17 @@
 namespace ArgoEtl.Core.Dev;
 
-/// <summary>How a dev loop ends.</summary>
+/// <summary>How a dev loop runs and ends.</summary>
 public sealed record DevOptions
 {
     /// <summary>Delete what the loop deployed when it ends (Skaffold dev's behaviour; off keeps it running).</summary>
     public bool Cleanup { get; init; } = true;
+
+    /// <summary>
+    /// One cycle only ('skaffold run'): build, render, deploy, status check, then return, leaving what was deployed
+    /// running (no cleanup, no cleanup hooks, no logs or forwards); Remove-EtlDeployment removes it later.
+    /// </summary>
+    public bool Once { get; init; }
+
+    /// <summary>Tail the deployed workloads' logs (the target's log tailer); off with -NoLogs. Workflow runs are reported either way.</summary>
+    public bool TailLogs { get; init; } = true;
 }

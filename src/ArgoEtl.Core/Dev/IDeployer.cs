@@ -7,7 +7,7 @@ namespace ArgoEtl.Core.Dev;
 /// <summary>
 /// The dev loop's deploy phase for one target (Skaffold's deploy.Deployer): make the target run these objects, say
 /// which extra files it depends on, and remove exactly what it deployed. Optional capabilities — log tailing, status
-/// checks, port-forwarding — are either implemented by the deployer itself or returned by it.
+/// checks, port-forwarding, Workflow runs — are either implemented by the deployer itself or returned by it.
 /// </summary>
 public interface IDeployer
 {
@@ -28,4 +28,7 @@ public interface IDeployer
 
     /// <summary>Forwards the profile's ports; null when the target has nothing to forward.</summary>
     IPortForwarder? PortForwarder => this as IPortForwarder;
+
+    /// <summary>Reports the pipeline's Workflow runs as they change phase; null when the target reports runs itself (or has none).</summary>
+    IWorkflowRunWatcher? RunWatcher => this as IWorkflowRunWatcher;
 }

@@ -16,5 +16,8 @@ public sealed class AppliedObject
     /// <summary>The component it belongs to (e.g. ArgoEvents, ObjectStore), or the project.</summary>
     public string? Component { get; init; }
 
+    /// <summary>The argoetl.io/project label it carries (a dev session's "dev-&lt;name&gt;"): pipes into Remove-EtlDeployment by property name.</summary>
+    public string? Project { get; init; }
+
     public override string ToString() => $"{Kind}/{Name}{(Namespace is null ? string.Empty : $" -n {Namespace}")}: {Action}";
 }

@@ -118,6 +118,7 @@ public sealed class ApplyEngine(KubeClient client)
             Action = "delete",
             Component = f.Object["metadata"]?["labels"]?["argoetl.io/component"]?.GetValue<string>(),
             ApiVersion = f.Resource.GroupVersion,
+            Project = project,
         })];
     }
 
@@ -140,7 +141,7 @@ public sealed class ApplyEngine(KubeClient client)
                 throw KubeClient.Failure(response, $"Deleting {obj.Kind}/{obj.Name}");
             }
 
-            var result = new AppliedObject { Kind = obj.Kind, Name = obj.Name, Namespace = obj.Namespace, Action = "deleted", Component = obj.Component, ApiVersion = obj.ApiVersion };
+            var result = new AppliedObject { Kind = obj.Kind, Name = obj.Name, Namespace = obj.Namespace, Action = "deleted", Component = obj.Component, ApiVersion = obj.ApiVersion, Project = obj.Project };
             deleted.Add(result);
             progress?.Report(result);
         }
@@ -206,7 +207,7 @@ public sealed class ApplyEngine(KubeClient client)
             action += " (existed before; left in place on uninstall)";
         }
 
-        return (new AppliedObject { Kind = obj.Kind, ApiVersion = obj.ApiVersion, Name = obj.Name, Namespace = ns, Action = action, Component = obj.Component }, resource);
+        return (new AppliedObject { Kind = obj.Kind, ApiVersion = obj.ApiVersion, Name = obj.Name, Namespace = ns, Action = action, Component = obj.Component, Project = !exists || ours ? project : null }, resource);
     }
 
     private async Task WaitForCrdAsync(string name, CancellationToken cancellationToken)

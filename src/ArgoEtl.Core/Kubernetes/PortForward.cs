@@ -1,16 +1,21 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using ArgoEtl.Etl.Storage;
 using k8s;
 
 namespace ArgoEtl.Core.Kubernetes;
 
 /// <summary>
 /// A local port that reaches a port of a pod, or of a pod behind a service, through the API server (kubectl
-/// port-forward without kubectl). Every accepted connection opens its own tunnel and looks the pod up again, so a
-/// restarted pod or a dropped tunnel costs one failed connection, not the forward: the failure mode the typical
-/// setup's port-forwards had.
+/// port-forward without kubectl). Every accepted connection opens its own tunnel to the pod the service selects now,
+/// so a replaced pod or a dropped tunnel costs at most one retry, never the forward (skaffold#4518/#6480, tilt#6653:
+/// forwards that stay bound to a pod that is gone). A health check opens a tunnel every <see cref="HealthInterval"/>
+/// and reports when the forward stops reaching a pod, when it reaches a new one, and when it recovers. Dialing is
+/// bounded by <see cref="DialTimeout"/>; stopping closes the listener and every open connection, so the local port is
+/// free when <see cref="DisposeAsync"/> returns (tilt PR #6790: a hung close kept the port).
 /// </summary>
 public sealed class PortForward : IAsyncDisposable
 {
@@ -21,9 +26,14 @@ public sealed class PortForward : IAsyncDisposable
     private readonly int _port;
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
+    private readonly ConcurrentDictionary<TcpClient, Task> _connections = new();
+    private readonly Action<string>? _report;
+    private Task _accepting = Task.CompletedTask;
+    private Task _health = Task.CompletedTask;
+    private string? _lastPod;
+    private string? _lastProblem;
 
-    private PortForward(KubeClient client, string ns, string resourceType, string name, int port, TcpListener listener)
+    private PortForward(KubeClient client, string ns, string resourceType, string name, int port, TcpListener listener, Action<string>? report)
     {
         _client = client;
         _namespace = ns;
@@ -31,14 +41,25 @@ public sealed class PortForward : IAsyncDisposable
         _name = name;
         _port = port;
         _listener = listener;
-        _accepting = AcceptAsync();
+        _report = report;
     }
 
     public IPEndPoint Local => (IPEndPoint)_listener.LocalEndpoint;
 
+    /// <summary>How long resolving the pod and opening its tunnel may take before a connection (or a probe) fails.</summary>
+    public TimeSpan DialTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the health check opens a tunnel; zero turns it off.</summary>
+    public TimeSpan HealthInterval { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long a probe's tunnel waits for the pod side to refuse before it counts as reaching the pod.</summary>
+    public TimeSpan ProbeWindow { get; init; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Starts listening on <paramref name="address"/>:<paramref name="localPort"/> (0: any free port).</summary>
     /// <param name="resourceType">service or pod, as in skaffold.yaml's portForward.</param>
-    public static PortForward Start(KubeClient client, string ns, string resourceType, string name, int port, int localPort = 0, string address = "127.0.0.1")
+    /// <param name="report">Where health changes go (a lost pod, a new pod, recovery); null: nowhere.</param>
+    public static PortForward Start(KubeClient client, string ns, string resourceType, string name, int port, int localPort = 0, string address = "127.0.0.1",
+        Action<string>? report = null, TimeSpan? dialTimeout = null, TimeSpan? healthInterval = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         if (resourceType is not ("service" or "pod"))
@@ -58,7 +79,14 @@ public sealed class PortForward : IAsyncDisposable
                 "Stop what listens there, or choose another localPort.", $"{resourceType}/{name}", ex);
         }
 
-        return new PortForward(client, ns, resourceType, name, port, listener);
+        var forward = new PortForward(client, ns, resourceType, name, port, listener, report)
+        {
+            DialTimeout = dialTimeout ?? TimeSpan.FromSeconds(10),
+            HealthInterval = healthInterval ?? TimeSpan.FromSeconds(3),
+        };
+        forward._accepting = forward.AcceptAsync();
+        forward._health = forward.HealthAsync();
+        return forward;
     }
 
     public override string ToString() => $"{_resourceType}/{_name}:{_port} -> {Local}";
@@ -77,35 +105,162 @@ public sealed class PortForward : IAsyncDisposable
                 return;
             }
 
-            _ = ServeAsync(connection);
+            _connections[connection] = ServeAsync(connection);
         }
     }
 
     private async Task ServeAsync(TcpClient connection)
     {
-        using (connection)
+        await Task.Yield();
+        try
+        {
+            // A pod replaced between the lookup and the dial fails the first tunnel; the second looks it up again.
+            for (int attempt = 1; ; attempt++)
+            {
+                Tunnel tunnel;
+                try
+                {
+                    tunnel = await OpenAsync(_stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (attempt < 2 && IsTunnelFailure(ex) && !_stop.IsCancellationRequested)
+                {
+                    continue;
+                }
+
+                await using (tunnel.ConfigureAwait(false))
+                {
+                    var local = connection.GetStream();
+                    var upload = local.CopyToAsync(tunnel.ToPod, _stop.Token);
+                    var download = tunnel.FromPod.CopyToAsync(local, _stop.Token);
+                    await Task.WhenAny(upload, download).ConfigureAwait(false);
+                }
+
+                return;
+            }
+        }
+        catch (Exception ex) when (IsTunnelFailure(ex))
+        {
+            // This connection fails; the forward keeps listening for the next one.
+        }
+        finally
+        {
+            connection.Dispose();
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    private static bool IsTunnelFailure(Exception ex) =>
+        ex is IOException or SocketException or OperationCanceledException or System.Net.WebSockets.WebSocketException or EtlException or HttpRequestException
+            or k8s.Autorest.HttpOperationException or ObjectDisposedException;
+
+    private sealed class Tunnel(string pod, System.Net.WebSockets.WebSocket socket, StreamDemuxer demuxer, Stream fromPod, Stream toPod, Stream errors) : IAsyncDisposable
+    {
+        public string Pod { get; } = pod;
+
+        public Stream FromPod { get; } = fromPod;
+
+        public Stream ToPod { get; } = toPod;
+
+        public Stream Errors { get; } = errors;
+
+        public async ValueTask DisposeAsync()
+        {
+            await FromPod.DisposeAsync().ConfigureAwait(false);
+            await ToPod.DisposeAsync().ConfigureAwait(false);
+            await Errors.DisposeAsync().ConfigureAwait(false);
+            demuxer.Dispose();
+            socket.Dispose();
+        }
+    }
+
+    // Resolving and the WebSocket handshake together within DialTimeout: an API server that does not answer fails
+    // the connection instead of holding it open.
+    private async Task<Tunnel> OpenAsync(CancellationToken cancellationToken)
+    {
+        using var dial = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        dial.CancelAfter(DialTimeout);
+        var (pod, podPort) = await ResolveAsync(dial.Token).ConfigureAwait(false);
+        var socket = await _client.Api.WebSocketNamespacedPodPortForwardAsync(pod, _namespace, [podPort], "v4.channel.k8s.io", cancellationToken: dial.Token).ConfigureAwait(false);
+        var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
+        demuxer.Start();
+
+        // Separate read and write half-streams: one duplex stream serves a single exchange only.
+        return new Tunnel(pod, socket, demuxer, demuxer.GetStream((byte?)0, null), demuxer.GetStream(null, (byte?)0), demuxer.GetStream((byte?)1, null));
+    }
+
+    private async Task HealthAsync()
+    {
+        if (HealthInterval <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        while (!_stop.IsCancellationRequested)
         {
             try
             {
-                var (pod, podPort) = await ResolveAsync(_stop.Token).ConfigureAwait(false);
-                using var socket = await _client.Api.WebSocketNamespacedPodPortForwardAsync(pod, _namespace, [podPort], "v4.channel.k8s.io", cancellationToken: _stop.Token).ConfigureAwait(false);
-                using var demuxer = new StreamDemuxer(socket, StreamType.PortForward);
-                demuxer.Start();
-
-                // Separate read and write half-streams: one duplex stream serves a single exchange only.
-                await using var fromPod = demuxer.GetStream((byte?)0, null);
-                await using var toPod = demuxer.GetStream(null, (byte?)0);
-                var local = connection.GetStream();
-                var upload = local.CopyToAsync(toPod, _stop.Token);
-                var download = fromPod.CopyToAsync(local, _stop.Token);
-                await Task.WhenAny(upload, download).ConfigureAwait(false);
+                await Task.Delay(HealthInterval, _stop.Token).ConfigureAwait(false);
+                await ProbeAsync(_stop.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Net.WebSockets.WebSocketException or EtlException or HttpRequestException
-                or k8s.Autorest.HttpOperationException)
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
-                // This connection fails; the forward keeps listening for the next one.
+                return;
             }
         }
+    }
+
+    /// <summary>
+    /// Opens a tunnel as a connection would and reports a change: the pod behind the service was replaced, the
+    /// forward no longer reaches a pod (why), or it does again. Returns the problem, or null when healthy.
+    /// </summary>
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        string? pod = null;
+        try
+        {
+            var tunnel = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (tunnel.ConfigureAwait(false))
+            {
+                pod = tunnel.Pod;
+                using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                window.CancelAfter(ProbeWindow);
+                var buffer = new byte[512];
+                try
+                {
+                    int n = await tunnel.Errors.ReadAsync(buffer, window.Token).ConfigureAwait(false);
+                    problem = n > 0 ? System.Text.Encoding.UTF8.GetString(buffer, 0, n) : "the tunnel closed";
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // Nothing refused within the window: the pod's port accepted.
+                }
+            }
+        }
+        catch (Exception ex) when (IsTunnelFailure(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            problem = ex is OperationCanceledException ? $"no answer within {DialTimeout.TotalSeconds:0} s" : UrlRedaction.Redact(ex.Message);
+        }
+
+        if (problem is not null)
+        {
+            if (problem != _lastProblem)
+            {
+                _report?.Invoke($"{this}: not reaching a pod: {problem}");
+            }
+        }
+        else if (_lastProblem is not null)
+        {
+            _report?.Invoke($"{this}: reaching pod {pod} again");
+        }
+        else if (_lastPod is not null && pod != _lastPod)
+        {
+            _report?.Invoke($"{this}: pod {_lastPod} was replaced; forwarding to {pod}");
+        }
+
+        _lastProblem = problem;
+        _lastPod = pod ?? _lastPod;
+        return problem;
     }
 
     // A service forwards to one of its ready pods, on the target port its port maps to.
@@ -123,7 +278,8 @@ public sealed class PortForward : IAsyncDisposable
         string labels = string.Join(',', selector.Select(l => $"{l.Key}={l.Value}"));
         var pods = await _client.RequireAsync(HttpMethod.Get, $"/api/v1/namespaces/{KubeClient.Escape(_namespace)}/pods?labelSelector={Uri.EscapeDataString(labels)}", null, "application/json",
             $"Finding pods of service {_name}", cancellationToken).ConfigureAwait(false);
-        var pod = (pods?["items"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(p => p["status"]?["phase"]?.GetValue<string>() == "Running")
+        var pod = (pods?["items"] as JsonArray ?? []).OfType<JsonObject>()
+            .FirstOrDefault(p => p["status"]?["phase"]?.GetValue<string>() == "Running" && p["metadata"]?["deletionTimestamp"] is null)
             ?? throw new EtlException(EtlErrors.PortForwardNoPod, $"Service {_name} has no running pod.", "Check the workload behind it.", _name);
 
         // targetPort may be a number or a container port's name.
@@ -145,19 +301,19 @@ public sealed class PortForward : IAsyncDisposable
         return (pod["metadata"]!["name"]!.GetValue<string>(), target);
     }
 
+    /// <summary>Stops listening and closes every open connection; the local port is free when this returns.</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Stop();
-        try
+        foreach (var connection in _connections.Keys)
         {
-            await _accepting.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
+            connection.Dispose(); // a copy blocked in a read ends now, not when the peer sends
         }
 
+        // Bounded: a tunnel that ignores cancellation must not keep Stop from returning.
+        var all = Task.WhenAll([_accepting, _health, .. _connections.Values]);
+        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         _stop.Dispose();
     }
 }

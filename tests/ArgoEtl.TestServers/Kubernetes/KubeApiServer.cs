@@ -87,6 +87,7 @@ public sealed class KubeApiServer : IAsyncDisposable
             ["apis", var g] => Group(g) is { } group ? new KubeResult(200, group) : KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
             ["apis", var g, var v] => ResourceList(g, v),
             ["api", "v1", "namespaces", var ns, "pods", var pod, "portforward"] => await PortForwardAsync(context, ns, pod).ConfigureAwait(false),
+            ["api", "v1", "namespaces", var ns, "pods", var pod, "log"] => await PodLogAsync(context, ns, pod).ConfigureAwait(false),
             ["api", "v1", .. var rest] => await ResourceAsync(context, string.Empty, "v1", rest).ConfigureAwait(false),
             ["apis", var g, var v, .. var rest] => await ResourceAsync(context, g, v, rest).ConfigureAwait(false),
             _ => KubeStore.Status(404, "NotFound", "the server could not find the requested resource"),
@@ -136,16 +137,29 @@ public sealed class KubeApiServer : IAsyncDisposable
         byte[] portBytes = [(byte)(port & 0xFF), (byte)(port >> 8)];
         await socket.SendAsync(Frame(0, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
         await socket.SendAsync(Frame(1, portBytes), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
-        if (target is null)
+        using var tcp = new System.Net.Sockets.TcpClient();
+        bool connected = false;
+        if (target is not null)
+        {
+            string[] hostPort = target.Split(':');
+            try
+            {
+                await tcp.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                connected = true;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // What kubelet reports when nothing listens on the pod's port.
+            }
+        }
+
+        if (!connected)
         {
             await socket.SendAsync(Frame(1, Encoding.UTF8.GetBytes($"error forwarding port {port} to pod {pod}: connection refused")), System.Net.WebSockets.WebSocketMessageType.Binary, true, CancellationToken.None).ConfigureAwait(false);
             await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
             return new KubeResult(101, new JsonObject());
         }
 
-        using var tcp = new System.Net.Sockets.TcpClient();
-        string[] hostPort = target.Split(':');
-        await tcp.ConnectAsync(hostPort[0], int.Parse(hostPort[1], CultureInfo.InvariantCulture)).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = new CancellationTokenSource();
         var toPod = Task.Run(async () =>
@@ -215,6 +229,131 @@ public sealed class KubeApiServer : IAsyncDisposable
         }
 
         return new KubeResult(101, new JsonObject());
+    }
+
+    // A watch streams one JSON event per line ({"type", "object"}) until the client goes or timeoutSeconds pass.
+    private async Task<KubeResult> WatchAsync(HttpContext context, KubeResourceType type, string? ns)
+    {
+        var query = context.Request.Query;
+        bool initial = query["sendInitialEvents"].FirstOrDefault() == "true";
+        using var watch = Store.OpenWatch(type, query["resourceVersion"].FirstOrDefault(), initial);
+        if (watch is null)
+        {
+            return KubeStore.Status(410, "Expired", $"too old resource version: {query["resourceVersion"]}");
+        }
+
+        string? labels = query["labelSelector"].FirstOrDefault();
+        string? fields = query["fieldSelector"].FirstOrDefault();
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (int.TryParse(query["timeoutSeconds"].FirstOrDefault(), CultureInfo.InvariantCulture, out int timeout) && timeout > 0)
+        {
+            ends.CancelAfter(TimeSpan.FromSeconds(timeout));
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        await context.Response.StartAsync(ends.Token).ConfigureAwait(false);
+        async Task SendAsync(string eventType, JsonObject obj)
+        {
+            await context.Response.WriteAsync(new JsonObject { ["type"] = eventType, ["object"] = obj }.ToJsonString() + "\n", ends.Token).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(ends.Token).ConfigureAwait(false);
+        }
+
+        try
+        {
+            foreach (var ev in watch.Backlog.Where(e => KubeStore.Matches(type, e.Object, ns, labels, fields)))
+            {
+                await SendAsync(ev.Type, ev.Object).ConfigureAwait(false);
+            }
+
+            if (initial)
+            {
+                await SendAsync("BOOKMARK", new JsonObject
+                {
+                    ["kind"] = type.Kind,
+                    ["apiVersion"] = type.GroupVersion,
+                    ["metadata"] = new JsonObject
+                    {
+                        ["resourceVersion"] = watch.ResourceVersion.ToString(CultureInfo.InvariantCulture),
+                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                    },
+                }).ConfigureAwait(false);
+            }
+
+            await foreach (var ev in watch.Live.ReadAllAsync(ends.Token).ConfigureAwait(false))
+            {
+                if (KubeStore.Matches(type, ev.Object, ns, labels, fields))
+                {
+                    await SendAsync(ev.Type, ev.Object).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client went away, or the timeout ended the watch (the client starts a new one).
+        }
+
+        return new KubeResult(200, new JsonObject());
+    }
+
+    // pods/log: the container's lines as text; with follow=true, new lines as they are written, until the container
+    // ends, the pod is deleted or the client goes.
+    private async Task<KubeResult> PodLogAsync(HttpContext context, string ns, string podName)
+    {
+        var pods = Store.Find(string.Empty, "v1", "pods")!;
+        var pod = Store.Get(pods, ns, podName);
+        if (pod.Status != 200)
+        {
+            return pod;
+        }
+
+        var containers = (pod.Body["spec"]?["containers"] as JsonArray ?? []).Select(c => c?["name"]?.GetValue<string>()).OfType<string>().ToList();
+        string? container = context.Request.Query["container"].FirstOrDefault();
+        if (string.IsNullOrEmpty(container))
+        {
+            if (containers.Count != 1)
+            {
+                return KubeStore.Status(400, "BadRequest", $"a container name must be specified for pod {podName}, choose one of: [{string.Join(' ', containers)}]");
+            }
+
+            container = containers[0];
+        }
+        else if (!containers.Contains(container))
+        {
+            return KubeStore.Status(400, "BadRequest", $"container {container} is not valid for pod {podName}");
+        }
+
+        bool follow = context.Request.Query["follow"].FirstOrDefault() is "true" or "1";
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.StartAsync(context.RequestAborted).ConfigureAwait(false);
+        int sent = 0;
+        try
+        {
+            while (true)
+            {
+                var view = Store.ReadLog(ns, podName, container);
+                foreach (string line in view.Lines.Skip(sent))
+                {
+                    await context.Response.WriteAsync(line + "\n", context.RequestAborted).ConfigureAwait(false);
+                }
+
+                sent = view.Lines.Count;
+                await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                if (!follow || view.Ended || Store.Get(pods, ns, podName).Status != 200)
+                {
+                    break;
+                }
+
+                await view.Changed.WaitAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The client stopped following.
+        }
+
+        return new KubeResult(200, new JsonObject());
     }
 
     private KubeResult ResourceList(string group, string version)
@@ -308,6 +447,11 @@ public sealed class KubeApiServer : IAsyncDisposable
         if (request.ContentType?.Contains("protobuf", StringComparison.Ordinal) == true)
         {
             return Log(request, KubeStore.Status(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/apply-patch+yaml"), plural, ns, name);
+        }
+
+        if (request.Method == "GET" && name is null && request.Query["watch"].FirstOrDefault() is "true" or "1")
+        {
+            return await WatchAsync(context, type, ns).ConfigureAwait(false);
         }
 
         string manager = request.Query["fieldManager"].FirstOrDefault() ?? UserAgentManager(request);

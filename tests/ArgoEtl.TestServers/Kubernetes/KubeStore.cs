@@ -14,7 +14,7 @@ public sealed record KubeResult(int Status, JsonNode Body);
 /// argoproj.io objects against the upstream schemas, and stand-ins for the controllers our waits depend on
 /// (Deployment/StatefulSet status, service-account token Secrets).
 /// </summary>
-public sealed class KubeStore
+public sealed partial class KubeStore
 {
     private readonly object _gate = new();
     private readonly List<KubeResourceType> _types = [.. KubeResourceType.BuiltIn];
@@ -170,6 +170,7 @@ public sealed class KubeStore
             Stamp(obj, previous: null);
             Bucket(type)[Key(type, ns, name)] = stored;
             AfterWrite(type, stored);
+            Notify(type, "ADDED", stored);
             return new KubeResult(201, Render(stored));
         }
     }
@@ -227,6 +228,7 @@ public sealed class KubeStore
                 Stamp(config, previous: null);
                 Bucket(type)[Key(type, ns, name)] = created;
                 AfterWrite(type, created);
+                Notify(type, "ADDED", created);
                 return new KubeResult(201, Render(created));
             }
 
@@ -273,43 +275,78 @@ public sealed class KubeStore
     {
         lock (_gate)
         {
-            if (!Bucket(type).Remove(Key(type, ns, name), out var stored))
+            if (!Bucket(type).TryGetValue(Key(type, ns, name), out var stored))
             {
                 return NotFound(type, name);
             }
 
-            if (type.Kind == "Namespace")
-            {
-                foreach (var t in _types.Where(t => t.Namespaced))
-                {
-                    foreach (string key in Bucket(t).Where(o => o.Value.Object["metadata"]?["namespace"]?.GetValue<string>() == name).Select(o => o.Key).ToList())
-                    {
-                        Bucket(t).Remove(key);
-                    }
-                }
-            }
-            else if (type.Kind is "Deployment" or "StatefulSet")
-            {
-                var pods = _types.First(t => t.Kind == "Pod");
-                string owner = $"{type.Kind}/{name}";
-                foreach (string key in Bucket(pods).Where(p => p.Value.Object["metadata"]?["annotations"]?["argoetl.test/owner"]?.GetValue<string>() == owner
-                    && p.Value.Object["metadata"]?["namespace"]?.GetValue<string>() == ns).Select(p => p.Key).ToList())
-                {
-                    Bucket(pods).Remove(key);
-                }
-            }
-            else if (type.Kind == "CustomResourceDefinition")
-            {
-                foreach (var t in TypesOf(stored.Object))
-                {
-                    _types.RemoveAll(k => SameResource(k, t));
-                    _objects.Remove(t.Group + "/" + t.Plural);
-                }
-            }
-
+            RemoveStored(type, stored);
             return new KubeResult(200, Render(stored));
         }
     }
+
+    // Removes an object and what goes with it, as the namespace controller, the garbage collector (ownerReferences,
+    // and the test's owner annotation on workload pods) and a ReplicaSet (a deleted pod of a live workload is
+    // replaced by a new one with a new name) would.
+    private void RemoveStored(KubeResourceType type, Stored stored)
+    {
+        var metadata = stored.Object["metadata"]!;
+        string name = metadata["name"]!.GetValue<string>();
+        string? ns = metadata["namespace"]?.GetValue<string>();
+        if (!Bucket(type).Remove(Key(type, ns, name)))
+        {
+            return;
+        }
+
+        Notify(type, "DELETED", stored);
+        if (type.Kind == "Pod")
+        {
+            EndLogs(ns!, name);
+        }
+
+        if (type.Kind == "Namespace")
+        {
+            foreach (var t in _types.Where(t => t.Namespaced).ToList())
+            {
+                foreach (var inside in Bucket(t).Values.Where(o => o.Object["metadata"]?["namespace"]?.GetValue<string>() == name).ToList())
+                {
+                    RemoveStored(t, inside);
+                }
+            }
+        }
+        else if (type.Kind == "CustomResourceDefinition")
+        {
+            foreach (var t in TypesOf(stored.Object))
+            {
+                _types.RemoveAll(k => SameResource(k, t));
+                _objects.Remove(t.Group + "/" + t.Plural);
+            }
+        }
+
+        string? uid = metadata["uid"]?.GetValue<string>();
+        string owner = $"{type.Kind}/{name}";
+        foreach (var t in _types.Where(t => t.Namespaced).ToList())
+        {
+            foreach (var dependent in Bucket(t).Values.Where(o => o.Object["metadata"]?["namespace"]?.GetValue<string>() == ns && OwnedBy(o.Object, uid, owner)).ToList())
+            {
+                RemoveStored(t, dependent);
+            }
+        }
+
+        if (type.Kind == "Pod" && metadata["annotations"]?["argoetl.test/owner"]?.GetValue<string>() is { } workloadRef)
+        {
+            string[] parts = workloadRef.Split('/');
+            var workloadType = _types.First(t => t.Kind == parts[0]);
+            if (Bucket(workloadType).TryGetValue(Key(workloadType, ns, parts[1]), out var workload))
+            {
+                EnsurePod(workload.Object);
+            }
+        }
+    }
+
+    private static bool OwnedBy(JsonObject obj, string? uid, string owner) =>
+        obj["metadata"]?["annotations"]?["argoetl.test/owner"]?.GetValue<string>() == owner
+        || (uid is not null && (obj["metadata"]?["ownerReferences"] as JsonArray ?? []).Any(r => r?["uid"]?.GetValue<string>() == uid));
 
     // ---- rules ----
 
@@ -356,6 +393,7 @@ public sealed class KubeStore
         Stamp(updated, stored.Object);
         stored.Object = updated;
         AfterWrite(type, stored);
+        Notify(type, "MODIFIED", stored);
     }
 
     private static JsonObject Strip(JsonObject obj)
@@ -415,6 +453,12 @@ public sealed class KubeStore
                 }
 
                 break;
+            case "Workflow" when type.Group == "argoproj.io":
+                StartWorkflow(stored);
+                break;
+            case "EventSource" or "Sensor" when type.Group == "argoproj.io":
+                DeployArgoEvents(stored);
+                break;
             case "Secret" when obj["type"]?.GetValue<string>() == "kubernetes.io/service-account-token" && (obj["data"]?["token"]) is null:
                 var data = (obj["data"] as JsonObject) ?? new JsonObject();
                 data["token"] = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("eyJ" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24))));
@@ -451,7 +495,9 @@ public sealed class KubeStore
             ["status"] = new JsonObject { ["phase"] = "Running" },
         };
         Stamp(pod, null);
-        Bucket(pods)[Key(pods, ns, name)] = new Stored(pod);
+        var stored = new Stored(pod);
+        Bucket(pods)[Key(pods, ns, name)] = stored;
+        Notify(pods, "ADDED", stored);
     }
 
     private async Task EstablishLaterAsync(KubeResourceType crdType, string name)
@@ -469,6 +515,7 @@ public sealed class KubeStore
                     ["acceptedNames"] = stored.Object["spec"]?["names"]?.DeepClone(),
                 };
                 stored.Object["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+                Notify(crdType, "MODIFIED", stored);
             }
         }
     }
@@ -489,7 +536,9 @@ public sealed class KubeStore
             ["type"] = "Warning",
         };
         Stamp(ev, null);
-        Bucket(events)[Key(events, ns, name)] = new Stored(ev);
+        var stored = new Stored(ev);
+        Bucket(events)[Key(events, ns, name)] = stored;
+        Notify(events, "ADDED", stored);
     }
 
     private static IEnumerable<KubeResourceType> TypesOf(JsonObject crd)

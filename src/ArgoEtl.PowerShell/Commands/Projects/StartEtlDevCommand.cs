@@ -20,6 +20,11 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// Skaffold); a broken edit is reported and the session waits for the fix. When the session ends — Ctrl+C included — it deletes every object it applied
 /// (they carry its project label, so nothing else is touched) and runs the 'cleanup' hooks, the phase Skaffold lacks, where e.g.
 /// Remove-EtlS3Notification belongs. -NoCleanup leaves the deployment running.</para>
+/// <para type="description">On Kubernetes the session tails the logs of the pods its Workflows create and of its EventSource and Sensor pods (information
+/// stream, tag 'log'; -NoLogs turns it off), writes each Workflow's phase changes as EtlWorkflowRun objects (a failed run names its failed node and
+/// message), waits after each deploy until the EventSources and Sensors run (or says which do not, and why), deletes objects removed from the manifests
+/// on the next deploy, and keeps port-forwards healthy (checked every few seconds, following the pod behind a service when it is replaced).
+/// -Once deploys once and returns ('skaffold run').</para>
 /// <para type="description">-Target Local runs the same project without a cluster (the default when there is no kube context): .NET artifacts are
 /// published and their steps run as host processes, Dockerfiles are built with buildah; the embedded object store serves the buckets the EventSources name
 /// (state in -StateDirectory), the EventSources listen (webhook ports, generic servers, watched folders), and every Workflow a Sensor trigger creates runs
@@ -30,6 +35,10 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// <example>
 /// <code>Get-EtlProfile ./examples/minio-json -Name local | Start-EtlDev -Registry localhost:5000</code>
 /// <para>Develops the MinIO → JSON pipeline against the local cluster until Ctrl+C, then removes it.</para>
+/// </example>
+/// <example>
+/// <code>$deployed = Get-EtlProfile ./examples/minio-json -Name local | Start-EtlDev -Once -Registry localhost:5000; $deployed | Remove-EtlDeployment</code>
+/// <para>Deploys the pipeline once and leaves it running ('skaffold run'); later removes exactly what it applied ('skaffold delete').</para>
 /// </example>
 /// <example>
 /// <code>Start-EtlDev -Path ./examples/minio-json -Target Local -InformationAction Continue</code>
@@ -99,6 +108,18 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     [Parameter]
     public SwitchParameter NoCleanup { get; set; }
 
+    /// <summary>
+    /// <para type="description">Deploy once and return, as 'skaffold run': build, render, apply (pruning what the manifests no longer hold), wait until the EventSources and Sensors run, write what was applied, and leave it running. Remove-EtlDeployment removes it.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter Once { get; set; }
+
+    /// <summary>
+    /// <para type="description">Do not tail logs. Without it, the log lines of the pipeline's Workflow pods (prefixed [workflow/node]) and of its EventSource and Sensor pods (prefixed [sensor/name]) go to the information stream with the tag 'log'; Workflow runs are written as EtlWorkflowRun objects either way.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter NoLogs { get; set; }
+
     protected override string SkaffoldCommand => "dev";
 
     protected override void ProcessRecord()
@@ -146,7 +167,7 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             {
                 try
                 {
-                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup }, progress).RunAsync(ct).ConfigureAwait(false);
+                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup, Once = Once, TailLogs = !NoLogs }, progress).RunAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
