@@ -21,7 +21,7 @@ namespace ArgoEtl.Core.Targets.Local.Pipeline;
 /// local target does not implement stops it with file:line instead of being ignored. Events come from the running
 /// sources (the dev loop) or are pushed in (Invoke-EtlPipeline); runs are reported as they finish.
 /// </summary>
-public sealed class LocalPipeline : IAsyncDisposable
+public sealed partial class LocalPipeline : IAsyncDisposable
 {
     private readonly LocalPipelineOptions _options;
     private readonly LocalObjectStore _store;
@@ -116,7 +116,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
             var pipeline = new LocalPipeline(options, store, resources, definitions, sensors, templates, workloads);
             store.EnsureBucket(resources.ArtifactBucket);
-            foreach (string bucket in pipeline._sources.Buckets)
+            foreach (string bucket in pipeline._sources.Buckets.Concat(StepBuckets(documents)))
             {
                 store.EnsureBucket(bucket);
             }
@@ -152,6 +152,18 @@ public sealed class LocalPipeline : IAsyncDisposable
         Read(documents);
         WorkloadParser.Parse(documents);
     }
+
+    /// <summary>
+    /// Buckets the pipeline's steps name as s3://bucket/ (in Sensors' Workflows and WorkflowTemplates): in a cluster the
+    /// platform or the user made them before the first run; locally the store creates them so a step's first write works.
+    /// </summary>
+    private static IEnumerable<string> StepBuckets(IReadOnlyList<ManifestDocument> documents) =>
+        documents.Where(d => d.Kind is "Sensor" or "WorkflowTemplate" or "Workflow")
+            .SelectMany(d => S3Url().Matches(d.Object.ToJsonString()).Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex S3Url();
 
     private static Dictionary<string, HostImage> HostImages(LocalPipelineOptions options) =>
         options.Images.Values.Where(i => i.HostCommand is not null).ToDictionary(i => i.Reference, i => new HostImage(i.HostCommand!), StringComparer.Ordinal);
