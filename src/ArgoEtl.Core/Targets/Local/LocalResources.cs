@@ -53,6 +53,29 @@ public sealed partial class LocalResources
     }
 
     /// <summary>
+    /// Secrets the manifests reference but do not define (in a cluster a hook or an operator creates them, e.g.
+    /// examples/ftp's 'ftp'), given locally as files: <c>&lt;folder&gt;/&lt;secret&gt;/&lt;key&gt;</c>, the shape of a
+    /// mounted Secret. A key the manifests define wins. Values are never printed.
+    /// </summary>
+    public void AddSecretFolders(string folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (string secretFolder in Directory.EnumerateDirectories(folder))
+        {
+            var secret = Entry(_secrets, Path.GetFileName(secretFolder));
+            foreach (string file in Directory.EnumerateFiles(secretFolder))
+            {
+                secret.TryAdd(Path.GetFileName(file), File.ReadAllText(file));
+            }
+        }
+    }
+
+    /// <summary>
     /// What Install-EtlInfra provides, on the local store: the 'minio' Secret with its credentials, and the
     /// artifact-repositories ConfigMap naming the local artifact bucket; in-cluster addresses of the store map to it.
     /// </summary>

@@ -11,6 +11,7 @@ using ArgoEtl.Core.Targets.Local.Sensors;
 using ArgoEtl.Core.Targets.Local.Steps;
 using ArgoEtl.Core.Targets.Local.Store;
 using ArgoEtl.Core.Targets.Local.Workflows;
+using ArgoEtl.Core.Targets.Local.Workloads;
 
 namespace ArgoEtl.Core.Targets.Local.Pipeline;
 
@@ -20,11 +21,12 @@ namespace ArgoEtl.Core.Targets.Local.Pipeline;
 /// local target does not implement stops it with file:line instead of being ignored. Events come from the running
 /// sources (the dev loop) or are pushed in (Invoke-EtlPipeline); runs are reported as they finish.
 /// </summary>
-public sealed class LocalPipeline : IAsyncDisposable
+public sealed partial class LocalPipeline : IAsyncDisposable
 {
     private readonly LocalPipelineOptions _options;
     private readonly LocalObjectStore _store;
     private readonly LocalEventSourceSet _sources;
+    private readonly LocalWorkloadSet? _workloads;
     private readonly IReadOnlyList<EventSourceDefinition> _definitions;
     private readonly IReadOnlyList<(SensorDefinition Sensor, SensorSession Session)> _sensors;
     private readonly LocalWorkflowRunner _runner;
@@ -34,15 +36,18 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
 
     private LocalPipeline(LocalPipelineOptions options, LocalObjectStore store, LocalResources resources, IReadOnlyList<EventSourceDefinition> definitions,
-        IReadOnlyList<SensorDefinition> sensors, IReadOnlyDictionary<string, ManifestDocument> templates)
+        IReadOnlyList<SensorDefinition> sensors, IReadOnlyDictionary<string, ManifestDocument> templates, LocalWorkloadSet? workloads)
     {
         _options = options;
         _store = store;
         Resources = resources;
-        _definitions = definitions;
+        _workloads = workloads;
+
+        // Generic events dial the project's own Deployments (their Services now map to host processes).
+        _definitions = workloads is null ? definitions : [.. definitions.Select(workloads.Localize)];
+        definitions = _definitions;
         _sensors = [.. sensors.Select(s => (s, new SensorSession(new SensorEvaluator(s))))];
-        var hostImages = options.Images.Values.Where(i => i.HostCommand is not null)
-            .ToDictionary(i => i.Reference, i => new HostImage(i.HostCommand!), StringComparer.Ordinal);
+        var hostImages = HostImages(options);
         _runner = new LocalWorkflowRunner(new LocalWorkflowContext
         {
             RunsDirectory = Path.Combine(options.StateDirectory, "runs"),
@@ -74,6 +79,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public IReadOnlyList<EventSourceDefinition> EventSources => _definitions;
 
+    /// <summary>The project's Deployments running as host processes (null when it has none).</summary>
+    public LocalWorkloadSet? Workloads => _workloads;
+
     /// <summary>Reads and checks the manifests, starts the store (and with StartEventSources the sources).</summary>
     public static async Task<LocalPipeline> StartAsync(IReadOnlyList<ManifestDocument> documents, LocalPipelineOptions options, CancellationToken cancellationToken)
     {
@@ -82,6 +90,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         // Everything that can be wrong with the manifests is found before a port is opened.
         var (definitions, sensors, templates) = Read(documents);
+        var workloadDefinitions = WorkloadParser.Parse(documents);
+        WorkloadParser.CheckImages(workloadDefinitions, HostImages(options));
         foreach (var sensor in sensors)
         {
             foreach (var dependency in sensor.Dependencies.Where(dep => !definitions.Any(d => d.EventSourceName == dep.EventSourceName && d.EventName == dep.EventName)))
@@ -92,14 +102,21 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         var resources = new LocalResources();
         resources.AddManifests(documents);
+        resources.AddSecretFolders(Path.Combine(options.StateDirectory, "secrets"));
         var credentials = LocalCredentials.LoadOrCreate(options.StateDirectory);
         var store = await LocalObjectStore.StartAsync(new LocalObjectStoreOptions(options.StateDirectory) { Credentials = credentials, Port = options.ObjectStorePort }, cancellationToken).ConfigureAwait(false);
+        LocalWorkloadSet? workloads = null;
         try
         {
             resources.AddObjectStore(store.Endpoint, credentials.AccessKeyId, credentials.SecretAccessKey);
-            var pipeline = new LocalPipeline(options, store, resources, definitions, sensors, templates);
+            if (workloadDefinitions.Count > 0 || documents.Any(d => d.Kind == "Service"))
+            {
+                workloads = await LocalWorkloadSet.StartAsync(workloadDefinitions, documents, resources, HostImages(options), options.StateDirectory, options.StepLog, options.Verbose, cancellationToken).ConfigureAwait(false);
+            }
+
+            var pipeline = new LocalPipeline(options, store, resources, definitions, sensors, templates, workloads);
             store.EnsureBucket(resources.ArtifactBucket);
-            foreach (string bucket in pipeline._sources.Buckets)
+            foreach (string bucket in pipeline._sources.Buckets.Concat(StepBuckets(documents)))
             {
                 store.EnsureBucket(bucket);
             }
@@ -119,13 +136,37 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
         catch
         {
+            if (workloads is not null)
+            {
+                await workloads.DisposeAsync().ConfigureAwait(false);
+            }
+
             await store.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     /// <summary>Reads and checks the manifests the way StartAsync does, without starting anything (a dev loop checks an edit before it stops what runs).</summary>
-    public static void Check(IReadOnlyList<ManifestDocument> documents) => Read(documents);
+    public static void Check(IReadOnlyList<ManifestDocument> documents)
+    {
+        Read(documents);
+        WorkloadParser.Parse(documents);
+    }
+
+    /// <summary>
+    /// Buckets the pipeline's steps name as s3://bucket/ (in Sensors' Workflows and WorkflowTemplates): in a cluster the
+    /// platform or the user made them before the first run; locally the store creates them so a step's first write works.
+    /// </summary>
+    private static IEnumerable<string> StepBuckets(IReadOnlyList<ManifestDocument> documents) =>
+        documents.Where(d => d.Kind is "Sensor" or "WorkflowTemplate" or "Workflow")
+            .SelectMany(d => S3Url().Matches(d.Object.ToJsonString()).Select(m => m.Groups[1].Value))
+            .Distinct(StringComparer.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex S3Url();
+
+    private static Dictionary<string, HostImage> HostImages(LocalPipelineOptions options) =>
+        options.Images.Values.Where(i => i.HostCommand is not null).ToDictionary(i => i.Reference, i => new HostImage(i.HostCommand!), StringComparer.Ordinal);
 
     private static (IReadOnlyList<EventSourceDefinition> Definitions, List<SensorDefinition> Sensors, Dictionary<string, ManifestDocument> Templates) Read(IReadOnlyList<ManifestDocument> documents)
     {
@@ -186,6 +227,11 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _sources.DisposeAsync().ConfigureAwait(false);
+        if (_workloads is not null)
+        {
+            await _workloads.DisposeAsync().ConfigureAwait(false);
+        }
+
         try
         {
             await Task.WhenAll(_running.Keys).ConfigureAwait(false);
