@@ -91,6 +91,13 @@ public static class Substrates
         return new S3rver();
     }
 
+    /// <summary>s3rver whose object events are POSTed to <paramref name="notify"/> (the local AWS endpoint's /_argoetl/s3/events).</summary>
+    public static S3rver StartS3rver(Uri notify)
+    {
+        EnsureS3rver();
+        return new S3rver(notify);
+    }
+
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public static Vsftpd StartVsftpd()
     {

@@ -39,6 +39,33 @@ public sealed class SnsClient(AwsQueryClient query)
         }
     }
 
+    /// <summary>Subscribes an http(s) endpoint; SNS answers "pending confirmation" until the endpoint confirms the token it is sent.</summary>
+    public async Task<string> SubscribeAsync(string topicArn, string protocol, string endpoint, CancellationToken cancellationToken)
+    {
+        var result = await query.CallAsync("Subscribe", [new("TopicArn", topicArn), new("Protocol", protocol), new("Endpoint", endpoint)], cancellationToken).ConfigureAwait(false);
+        return AwsQueryClient.Text(result, "SubscriptionArn") ?? string.Empty;
+    }
+
+    /// <summary>Confirms a subscription with the Token of its SubscriptionConfirmation (what the argo-events sns source does); returns the subscription's ARN.</summary>
+    public async Task<string> ConfirmSubscriptionAsync(string topicArn, string token, CancellationToken cancellationToken)
+    {
+        var result = await query.CallAsync("ConfirmSubscription", [new("TopicArn", topicArn), new("Token", token)], cancellationToken).ConfigureAwait(false);
+        return AwsQueryClient.Text(result, "SubscriptionArn") ?? string.Empty;
+    }
+
+    /// <summary>Ends a subscription; one that is already gone is not an error.</summary>
+    public async Task UnsubscribeAsync(string subscriptionArn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await query.CallAsync("Unsubscribe", [new("SubscriptionArn", subscriptionArn)], cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException ex) when (ex.IsNotFound)
+        {
+            // Already gone (its topic was deleted, or someone unsubscribed it).
+        }
+    }
+
     public async Task<IReadOnlyList<string>> ListTopicsAsync(CancellationToken cancellationToken)
     {
         var topics = new List<string>();

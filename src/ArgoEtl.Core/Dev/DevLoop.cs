@@ -29,8 +29,12 @@ public sealed class DevLoop
     private bool _capabilitiesStarted;
     private int _started;
 
-    public DevLoop(EtlProfile profile, DevPhases phases, DevOptions options, IProgress<DevEvent> progress)
+    private readonly DevSession _session;
+
+    /// <param name="session">What hooks see and set (template values for rendering); a new one when null.</param>
+    public DevLoop(EtlProfile profile, DevPhases phases, DevOptions options, IProgress<DevEvent> progress, DevSession? session = null)
     {
+        _session = session ?? new DevSession(profile ?? throw new ArgumentNullException(nameof(profile)));
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(phases);
         ArgumentNullException.ThrowIfNull(options);
@@ -43,6 +47,9 @@ public sealed class DevLoop
 
     /// <summary>The profile the loop works on now (the reloaded one after a skaffold.yaml change).</summary>
     public EtlProfile Profile => _profile;
+
+    /// <summary>What hooks see and set.</summary>
+    public DevSession Session => _session;
 
     /// <summary>The images of the last successful builds, by artifact image name.</summary>
     public IReadOnlyDictionary<string, EtlImage> Images => _images;
@@ -115,12 +122,16 @@ public sealed class DevLoop
                 _progress.Report(new DevEvent("build", $"{image.Artifact}: {image.FullyQualifiedName}{(image.Cached ? " (cached)" : string.Empty)}", image));
             }
 
+            _session.Profile = _profile;
+            phase = "before-render hooks";
+            await _phases.Hooks.RunAsync(HookPhase.BeforeRender, _session, _progress, cancellationToken).ConfigureAwait(false);
             phase = "render";
             var objects = await _phases.Renderer.RenderAsync(_profile, _images, _progress, cancellationToken).ConfigureAwait(false);
             phase = "before hooks";
-            await _phases.Hooks.RunAsync(HookPhase.Before, _profile, _progress, cancellationToken).ConfigureAwait(false);
+            await _phases.Hooks.RunAsync(HookPhase.Before, _session, _progress, cancellationToken).ConfigureAwait(false);
             phase = "deploy";
             var applied = await deployer.DeployAsync(objects, [.. _images.Values], _progress, cancellationToken).ConfigureAwait(false);
+            _session.Deployed = applied;
             foreach (var one in applied)
             {
                 _progress.Report(new DevEvent("deploy", one.ToString(), one));
@@ -154,7 +165,7 @@ public sealed class DevLoop
             }
 
             phase = "after hooks";
-            await _phases.Hooks.RunAsync(HookPhase.After, _profile, _progress, cancellationToken).ConfigureAwait(false);
+            await _phases.Hooks.RunAsync(HookPhase.After, _session, _progress, cancellationToken).ConfigureAwait(false);
             if (deployer.StatusChecker is { } status)
             {
                 phase = "status check";
@@ -312,7 +323,8 @@ public sealed class DevLoop
     {
         try
         {
-            await _phases.Hooks.RunAsync(HookPhase.Cleanup, _profile, _progress, CancellationToken.None).ConfigureAwait(false);
+            _session.Profile = _profile;
+            await _phases.Hooks.RunAsync(HookPhase.Cleanup, _session, _progress, CancellationToken.None).ConfigureAwait(false);
         }
         catch (EtlException ex)
         {

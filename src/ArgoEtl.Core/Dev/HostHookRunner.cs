@@ -46,6 +46,7 @@ public sealed class HostHookRunner : IHookRunner
     {
         HookPhase.Before => "before",
         HookPhase.After => "after",
+        HookPhase.BeforeRender => "before-render",
         _ => "cleanup",
     };
 

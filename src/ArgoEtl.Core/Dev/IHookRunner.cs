@@ -13,4 +13,11 @@ public interface IHookRunner
     /// failing cleanup hook is reported as an "error" event and the others still run.
     /// </summary>
     Task RunAsync(HookPhase phase, EtlProfile profile, IProgress<DevEvent> progress, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The same for a running session, whose deployed objects a hook may read and whose template values it may set (what
+    /// the dev loop calls). A runner that knows only profiles has nothing to run before rendering.
+    /// </summary>
+    Task RunAsync(HookPhase phase, DevSession session, IProgress<DevEvent> progress, CancellationToken cancellationToken) =>
+        phase == HookPhase.BeforeRender ? Task.CompletedTask : RunAsync(phase, (session ?? throw new ArgumentNullException(nameof(session))).Profile, progress, cancellationToken);
 }

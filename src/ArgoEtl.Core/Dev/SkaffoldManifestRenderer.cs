@@ -10,6 +10,9 @@ public sealed class SkaffoldManifestRenderer(ProjectContext context) : IManifest
     /// <summary>Folders to look for helm in (PATH syntax); null means the PATH environment variable.</summary>
     public string? HelmSearchPath { get; init; }
 
+    /// <summary>The session whose hook-set template values each render uses; null renders without any.</summary>
+    public DevSession? Session { get; init; }
+
     public IReadOnlyList<string> Dependencies(EtlProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
@@ -27,7 +30,7 @@ public sealed class SkaffoldManifestRenderer(ProjectContext context) : IManifest
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(progress);
         var references = images.ToDictionary(i => i.Key, i => i.Value.FullyQualifiedName, StringComparer.Ordinal);
-        var renderer = new ManifestRenderer(references, context, w => progress.Report(new DevEvent("render", w.ToString()))) { HelmSearchPath = HelmSearchPath };
+        var renderer = new ManifestRenderer(references, context, w => progress.Report(new DevEvent("render", w.ToString()))) { HelmSearchPath = HelmSearchPath, SessionValues = Session?.Values ?? new Dictionary<string, string>(StringComparer.Ordinal) };
         return Task.FromResult(renderer.RenderObjects(profile, cancellationToken));
     }
 }

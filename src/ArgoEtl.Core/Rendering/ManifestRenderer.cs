@@ -27,6 +27,9 @@ public sealed class ManifestRenderer
     /// <summary>Folders to look for helm in (PATH syntax); null means the PATH environment variable.</summary>
     public string? HelmSearchPath { get; init; }
 
+    /// <summary>Template values a dev session's hooks set (<see cref="Dev.DevSession.Values"/>): Helm templates see them beside the environment, rawYaml manifests as <see cref="ManifestTemplates"/> says.</summary>
+    public IReadOnlyDictionary<string, string> SessionValues { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public IReadOnlyList<RenderedManifest> Render(EtlProfile profile, CancellationToken cancellationToken) =>
         [.. RenderObjects(profile, cancellationToken).Select(o => o.Manifest)];
 
@@ -65,6 +68,7 @@ public sealed class ManifestRenderer
             {
                 foreach (var doc in YamlFile.Load(file))
                 {
+                    ManifestTemplates.Expand(doc.Root, SessionValues);
                     rendered.Add(ToManifest(doc, rewriter, profile, Path.GetRelativePath(profile.ProjectDirectory, file).Replace('\\', '/')));
                 }
             }
@@ -167,7 +171,13 @@ public sealed class ManifestRenderer
             ?? throw new EtlException(EtlErrors.HelmReleaseInvalid, $"Helm release '{release.Name}' has neither chartPath nor remoteChart.",
                 "Set chartPath (a chart folder in the project) or remoteChart (with repo).", release.Name);
 
-        var values = TemplateValues.For(_images, _context.Environment);
+        var environment = new Dictionary<string, string>(_context.Environment, StringComparer.Ordinal);
+        foreach (var (name, value) in SessionValues)
+        {
+            environment[name] = value;
+        }
+
+        var values = TemplateValues.For(_images, environment);
         var start = new ProcessStartInfo(helm) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = profile.ProjectDirectory };
         foreach (string arg in new[] { "template", release.Name, chart })
         {

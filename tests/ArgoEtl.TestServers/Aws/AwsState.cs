@@ -24,6 +24,33 @@ public sealed class AwsState
     /// <summary>Role name → policy name → policy document (JSON).</summary>
     internal Dictionary<string, Dictionary<string, string>> Roles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Subscription ARN → subscription (pending ones included).</summary>
+    internal Dictionary<string, SnsSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Access key id → secret access key: the account's users. The default user is always there.</summary>
+    internal Dictionary<string, string> AccessKeys { get; } = new(StringComparer.Ordinal) { [AccessKeyId] = SecretAccessKey };
+
+    /// <summary>SNS's HTTP delivery: the signing key, and every POST made to subscribers.</summary>
+    public SnsDelivery Sns { get; } = new();
+
+    /// <summary>Lets another user of the account call in (e.g. the S3RVER key, so one environment serves s3rver and this endpoint).</summary>
+    public void AddAccessKey(string accessKeyId, string secretAccessKey)
+    {
+        lock (Gate)
+        {
+            AccessKeys[accessKeyId] = secretAccessKey;
+        }
+    }
+
+    /// <summary>The topic's subscriptions, pending ones included.</summary>
+    public IReadOnlyList<SnsSubscription> SubscriptionsOf(string topicArn)
+    {
+        lock (Gate)
+        {
+            return [.. Subscriptions.Values.Where(s => s.TopicArn == topicArn)];
+        }
+    }
+
     /// <summary>ECR repository name → (scan on push, tag mutability).</summary>
     internal Dictionary<string, (bool ScanOnPush, string Mutability)> EcrRepositories { get; } = new(StringComparer.Ordinal);
 

@@ -33,7 +33,11 @@ public sealed class LocalAwsServer : IAsyncDisposable
 
     public Task WaitForShutdownAsync() => _host.WaitForShutdownAsync();
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _host.DisposeAsync().ConfigureAwait(false);
+        State.Sns.Dispose();
+    }
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -53,6 +57,14 @@ public sealed class LocalAwsServer : IAsyncDisposable
         }
 
         var auth = SigV4Verifier.Authorization.Parse(request.Headers.Authorization);
+        if (auth is null && request.Method == "GET" && ParseForm(rawQuery).GetValueOrDefault("Action") is "ConfirmSubscription" or "Unsubscribe")
+        {
+            // The SubscribeURL and UnsubscribeURL of SNS messages work without a signature: the token is the proof.
+            var unsigned = ParseForm(rawQuery);
+            await QueryAsync(context, "sns", RegionOf(unsigned.GetValueOrDefault("TopicArn") ?? unsigned.GetValueOrDefault("SubscriptionArn")), unsigned).ConfigureAwait(false);
+            return;
+        }
+
         if (auth is null)
         {
             await WriteQueryErrorAsync(context, "sts", 403, "MissingAuthenticationToken", "Request is missing Authentication Token").ConfigureAwait(false);
@@ -60,7 +72,13 @@ public sealed class LocalAwsServer : IAsyncDisposable
         }
 
         bool s3 = auth.Service == "s3";
-        if (auth.AccessKeyId != AwsState.AccessKeyId)
+        string? secret;
+        lock (State.Gate)
+        {
+            secret = State.AccessKeys.GetValueOrDefault(auth.AccessKeyId);
+        }
+
+        if (secret is null)
         {
             await ErrorAsync(context, auth.Service, 403, s3 ? "InvalidAccessKeyId" : "InvalidClientTokenId",
                 "The AWS Access Key Id you provided does not exist in our records.").ConfigureAwait(false);
@@ -78,7 +96,7 @@ public sealed class LocalAwsServer : IAsyncDisposable
         string amzDate = request.Headers["x-amz-date"].ToString();
         var headers = request.Headers.SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key, v ?? string.Empty))).ToList();
         var signable = new SignableRequest(request.Method, rawPath, rawQuery, headers, declaredHash ?? actualHash);
-        string expected = SigV4Verifier.ExpectedSignature(signable, auth, amzDate, AwsState.SecretAccessKey, normalizePath: !s3);
+        string expected = SigV4Verifier.ExpectedSignature(signable, auth, amzDate, secret, normalizePath: !s3);
         if (!SigV4Verifier.FixedTimeEquals(expected, auth.Signature))
         {
             await ErrorAsync(context, auth.Service, 403, "SignatureDoesNotMatch",
@@ -229,7 +247,8 @@ public sealed class LocalAwsServer : IAsyncDisposable
     private async Task QueryAsync(HttpContext context, string service, string region, Dictionary<string, string> form)
     {
         string action = form.GetValueOrDefault("Action") ?? string.Empty;
-        bool mutating = action is "CreateTopic" or "SetTopicAttributes" or "DeleteTopic" or "PutRolePolicy" or "DeleteRolePolicy";
+        bool mutating = action is "CreateTopic" or "SetTopicAttributes" or "DeleteTopic" or "PutRolePolicy" or "DeleteRolePolicy"
+            or "Subscribe" or "ConfirmSubscription" or "Unsubscribe" or "Publish";
         State.Calls.Enqueue(new AwsCall(service, action, mutating));
         if (TryFault(action, out var fault))
         {
@@ -318,18 +337,153 @@ public sealed class LocalAwsServer : IAsyncDisposable
                     return QueryResult.Ok(new XElement("Topics", State.Topics.Keys.Order(StringComparer.Ordinal).Select(t =>
                         new XElement("member", new XElement("TopicArn", t)))));
                 case "DeleteTopic":
-                    // Deleting a topic that does not exist succeeds, as in SNS.
+                    // Deleting a topic that does not exist succeeds, as in SNS; its subscriptions go with it.
                     if (arn is not null)
                     {
                         State.Topics.Remove(arn);
+                        foreach (string gone in State.Subscriptions.Where(p => p.Value.TopicArn == arn).Select(p => p.Key).ToList())
+                        {
+                            State.Subscriptions.Remove(gone);
+                        }
                     }
 
                     return QueryResult.Ok();
+                case "Subscribe" or "ConfirmSubscription" or "Unsubscribe" or "ListSubscriptionsByTopic" or "Publish":
+                    return SnsDeliveryAction(action, region, arn, form);
                 default:
                     return QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
             }
         }
     }
+
+    // Subscriptions and delivery (called under State.Gate).
+    private QueryResult SnsDeliveryAction(string action, string region, string? arn, Dictionary<string, string> form)
+    {
+        if (action == "Unsubscribe")
+        {
+            string subscriptionArn = form.GetValueOrDefault("SubscriptionArn") ?? string.Empty;
+            return State.Subscriptions.Remove(subscriptionArn) ? QueryResult.Ok() : QueryResult.Error(404, "NotFound", "Subscription does not exist");
+        }
+
+        if (arn is null || !State.Topics.TryGetValue(arn, out var topic))
+        {
+            return QueryResult.Error(404, "NotFound", "Topic does not exist");
+        }
+
+        switch (action)
+        {
+            case "Subscribe":
+                string protocol = form.GetValueOrDefault("Protocol") ?? string.Empty;
+                string endpoint = form.GetValueOrDefault("Endpoint") ?? string.Empty;
+                if (protocol is not ("http" or "https") || !Uri.TryCreate(endpoint, UriKind.Absolute, out var target) || target.Scheme != protocol)
+                {
+                    return QueryResult.Error(400, "InvalidParameter", protocol is "http" or "https"
+                        ? "Invalid parameter: Endpoint must match the specified protocol"
+                        : $"Invalid parameter: Protocol {protocol} is not served by the local endpoint (http and https are)");
+                }
+
+                // Subscribing the same endpoint again gives the same subscription, as SNS does.
+                var existing = State.Subscriptions.Values.FirstOrDefault(s => s.TopicArn == arn && s.Protocol == protocol && s.Endpoint == endpoint);
+                var subscription = existing ?? new SnsSubscription($"{arn}:{Guid.NewGuid()}", arn, protocol, endpoint, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(64)));
+                State.Subscriptions[subscription.Arn] = subscription;
+                if (!subscription.Confirmed)
+                {
+                    State.Sns.Send(subscription, State.Sns.Confirmation(subscription, Endpoint, region));
+                }
+
+                bool returnArn = form.GetValueOrDefault("ReturnSubscriptionArn") == "true";
+                return QueryResult.Ok(new XElement("SubscriptionArn", subscription.Confirmed || returnArn ? subscription.Arn : "pending confirmation"));
+            case "ConfirmSubscription":
+                string token = form.GetValueOrDefault("Token") ?? string.Empty;
+                var pending = State.Subscriptions.Values.FirstOrDefault(s => s.TopicArn == arn && s.Token == token);
+                if (pending is null)
+                {
+                    return QueryResult.Error(400, "InvalidParameter", "Invalid token");
+                }
+
+                pending.Confirmed = true;
+                return QueryResult.Ok(new XElement("SubscriptionArn", pending.Arn));
+            case "ListSubscriptionsByTopic":
+                return QueryResult.Ok(new XElement("Subscriptions", State.Subscriptions.Values.Where(s => s.TopicArn == arn).Select(s => new XElement("member",
+                    new XElement("TopicArn", arn), new XElement("Protocol", s.Protocol), new XElement("SubscriptionArn", s.Confirmed ? s.Arn : "PendingConfirmation"),
+                    new XElement("Owner", AwsState.AccountId), new XElement("Endpoint", s.Endpoint)))));
+            default:
+                string body = form.GetValueOrDefault("Message") ?? string.Empty;
+                if (body.Length == 0)
+                {
+                    return QueryResult.Error(400, "InvalidParameter", "Invalid parameter: Empty message");
+                }
+
+                return QueryResult.Ok(new XElement("MessageId", Publish(arn, topic, body, form.GetValueOrDefault("Subject"), region)));
+        }
+    }
+
+    // Sends a message to every confirmed subscription of the topic (called under State.Gate); returns the message id.
+    private string Publish(string topicArn, Dictionary<string, string> topic, string body, string? subject, string region)
+    {
+        string version = topic.GetValueOrDefault("SignatureVersion") is "2" ? "2" : "1";
+        string id = Guid.NewGuid().ToString();
+        foreach (var subscription in State.Subscriptions.Values.Where(s => s.TopicArn == topicArn && s.Confirmed))
+        {
+            State.Sns.Send(subscription, State.Sns.Notification(subscription, body, subject, version, Endpoint, region));
+        }
+
+        return id;
+    }
+
+    /// <summary>
+    /// What S3 does after an object event: for each TopicConfiguration of the bucket whose events and key filters match,
+    /// the topic (whose policy must let s3.amazonaws.com publish for this bucket) gets <c>{"Records":[record]}</c> with
+    /// the entry's id as configurationId, the bucket's region, its ARN, and the key URL-encoded as S3 writes it. The
+    /// records come from s3rver (which keeps no notification configuration of its own), forwarded by tests/s3rver/notify.js.
+    /// </summary>
+    public int ApplyBucketNotifications(JsonObject s3Event)
+    {
+        ArgumentNullException.ThrowIfNull(s3Event);
+        int published = 0;
+        foreach (var record in (s3Event["Records"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            string bucket = record["s3"]?["bucket"]?["name"]?.GetValue<string>() ?? string.Empty;
+            string key = record["s3"]?["object"]?["key"]?.GetValue<string>() ?? string.Empty;
+            string eventName = "s3:" + (record["eventName"]?.GetValue<string>() ?? string.Empty);
+            lock (State.Gate)
+            {
+                if (!State.Buckets.TryGetValue(bucket, out var region) || !State.Notifications.TryGetValue(bucket, out var config))
+                {
+                    continue;
+                }
+
+                foreach (var entry in config.Elements().Where(e => e.Name.LocalName == "TopicConfiguration"))
+                {
+                    string id = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "Id")?.Value ?? string.Empty;
+                    string topicArn = entry.Elements().FirstOrDefault(e => e.Name.LocalName == "Topic")?.Value ?? string.Empty;
+                    var events = entry.Elements().Where(e => e.Name.LocalName == "Event").Select(e => e.Value);
+                    var rules = entry.Descendants().Where(e => e.Name.LocalName == "FilterRule").ToDictionary(
+                        r => r.Elements().First(e => e.Name.LocalName == "Name").Value.ToLowerInvariant(), r => r.Elements().First(e => e.Name.LocalName == "Value").Value);
+                    bool matches = events.Any(e => e == eventName || (e.EndsWith(":*", StringComparison.Ordinal) && eventName.StartsWith(e[..^1], StringComparison.Ordinal)))
+                        && key.StartsWith(rules.GetValueOrDefault("prefix") ?? string.Empty, StringComparison.Ordinal)
+                        && key.EndsWith(rules.GetValueOrDefault("suffix") ?? string.Empty, StringComparison.Ordinal);
+                    if (!matches || !State.Topics.TryGetValue(topicArn, out var topic)
+                        || !(topic.GetValueOrDefault("Policy") ?? string.Empty).Contains($"arn:aws:s3:::{bucket}", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var shaped = (JsonObject)record.DeepClone();
+                    shaped["awsRegion"] = region;
+                    shaped["s3"]!["configurationId"] = id;
+                    shaped["s3"]!["bucket"]!["arn"] = $"arn:aws:s3:::{bucket}";
+                    shaped["s3"]!["object"]!["key"] = System.Net.WebUtility.UrlEncode(key).Replace("%2F", "/", StringComparison.Ordinal);
+                    Publish(topicArn, topic, new JsonObject { ["Records"] = new JsonArray(shaped) }.ToJsonString(), "Amazon S3 Notification", RegionOf(topicArn));
+                    published++;
+                }
+            }
+        }
+
+        return published;
+    }
+
+    private static string RegionOf(string? arn) => arn?.Split(':') is { Length: > 3 } parts && parts[3].Length > 0 ? parts[3] : "us-east-1";
 
     private QueryResult Iam(string action, Dictionary<string, string> form)
     {
@@ -496,6 +650,16 @@ public sealed class LocalAwsServer : IAsyncDisposable
                 State.FailNext(action, int.Parse(query.GetValueOrDefault("status") ?? "500", CultureInfo.InvariantCulture),
                     query.GetValueOrDefault("code") ?? "InternalFailure", "Injected fault", int.Parse(query.GetValueOrDefault("times") ?? "1", CultureInfo.InvariantCulture));
                 break;
+            case ["_argoetl", "s3", "events"]:
+                int published = ApplyBucketNotifications(JsonNode.Parse(content) as JsonObject ?? []);
+                await context.Response.WriteAsJsonAsync(new { published }).ConfigureAwait(false);
+                return;
+            case ["_argoetl", "sns", "cert.pem"]:
+                await context.Response.WriteAsync(State.Sns.CertificatePem).ConfigureAwait(false);
+                return;
+            case ["_argoetl", "keys", var keyId]:
+                State.AddAccessKey(keyId, query["secret"]);
+                break;
             case ["_argoetl", "ecr"]:
                 State.ConfigureEcr(new Uri(query["registry"]), query["user"], query["password"]);
                 break;
@@ -521,6 +685,8 @@ public sealed class LocalAwsServer : IAsyncDisposable
                 notifications = State.Notifications.ToDictionary(n => n.Key, n => n.Value.ToString(SaveOptions.DisableFormatting)),
                 roles = State.Roles.ToDictionary(r => r.Key, r => r.Value.Keys.Order(StringComparer.Ordinal).ToArray()),
                 calls = State.Calls.Select(c => new { c.Service, c.Action, c.Mutating }).ToArray(),
+                subscriptions = State.Subscriptions.Values.Select(s => new { s.Arn, s.TopicArn, s.Endpoint, s.Confirmed }).ToArray(),
+                deliveries = State.Sns.Attempts.Select(a => new { a.Endpoint, a.Type, a.Status }).ToArray(),
             };
         }
     }

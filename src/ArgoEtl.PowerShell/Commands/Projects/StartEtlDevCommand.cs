@@ -120,6 +120,29 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     [Parameter]
     public SwitchParameter NoLogs { get; set; }
 
+    /// <summary>
+    /// <para type="description">A scriptblock run before each render (so before each deploy), given the session (Profile, Deployed, Values) as its argument and $_.
+    /// What it outputs becomes template values for rendering: a hashtable's keys as given, any other object's properties in upper snake case (an
+    /// EtlS3Notification gives TOPIC_ARN, BUCKET, PREFIX, REGION, ACCOUNT_ID, ...), used as {{.TOPIC_ARN}} in Helm setValueTemplates and rawYaml manifests.
+    /// Make it idempotent (New-EtlS3Notification is): it runs again on every change.</para>
+    /// </summary>
+    [Parameter]
+    public ScriptBlock? Before { get; set; }
+
+    /// <summary>
+    /// <para type="description">A scriptblock run after each deploy (after skaffold.yaml's after hooks), given the session.</para>
+    /// </summary>
+    [Parameter]
+    public ScriptBlock? After { get; set; }
+
+    /// <summary>
+    /// <para type="description">A scriptblock run once when the session ends — Ctrl+C included, even mid-deploy — after skaffold.yaml's cleanup hooks, given
+    /// the session: undo what -Before made (e.g. Remove-EtlS3Notification). After Ctrl+C it runs in a runspace of its own with ArgoEtl imported and the
+    /// variables it names copied in.</para>
+    /// </summary>
+    [Parameter]
+    public ScriptBlock? Cleanup { get; set; }
+
     protected override string SkaffoldCommand => "dev";
 
     protected override void ProcessRecord()
@@ -136,13 +159,16 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && KubeConfig is null && Context is null && Kubeconfig.CurrentContext() is null);
             using var changes = new FileSystemChangeFeed();
             using var client = local ? null : KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            var session = new DevSession(profile);
+            var hooks = new ScriptBlockHookRunner(new HostHookRunner(), Before, After, Cleanup, () => Stopping, name => SessionState.PSVariable.GetValue(name));
+            hooks.Snapshot();
             // The target decides how artifacts are built and where they are deployed; the rest of the loop is the same.
             DevPhases Phases(IArtifactBuilder builder, Func<EtlProfile, IDeployer> deployer) => new()
             {
                 Builder = builder,
-                Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")),
+                Renderer = new SkaffoldManifestRenderer(new ProjectContext("dev")) { Session = session },
                 Deployer = deployer,
-                Hooks = new HostHookRunner(),
+                Hooks = hooks,
                 Changes = changes,
                 ReloadProfile = current => ProfileReloader.Reload(current, new ProjectContext(SkaffoldCommand)),
             };
@@ -167,7 +193,7 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             {
                 try
                 {
-                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup, Once = Once, TailLogs = !NoLogs }, progress).RunAsync(ct).ConfigureAwait(false);
+                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup, Once = Once, TailLogs = !NoLogs }, progress, session).RunAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -189,6 +215,9 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     {
         switch (e.Item)
         {
+            case PipelineThreadWork work:
+                work.Run(); // even while stopping: the work then fails with PipelineStoppedException, which ends its wait
+                break;
             case AppliedObject or EtlImage or EtlWorkflowRun when !Stopping:
                 WriteObject(e.Item);
                 break;

@@ -15,6 +15,9 @@ public sealed record LocalEventSourceOptions
     /// <summary>The client the sns source confirms subscriptions with (GET SubscribeURL); a default one when null.</summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>The SNS endpoint sns sources subscribe at when their spec names none (a local SNS); null: AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL, else none.</summary>
+    public Uri? SnsEndpoint { get; init; }
+
     /// <summary>How long the generic source waits between dials, 5 s as upstream.</summary>
     public TimeSpan GenericRetryInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -10,10 +10,16 @@ namespace ArgoEtl.Core.Targets.Local.Events;
 
 /// <summary>
 /// A running sns event: the HTTP endpoint SNS posts a topic's messages to (upstream sources/awssns/start.go). A body
-/// that is not an SNS message is 400. A SubscriptionConfirmation is confirmed by a GET of its SubscribeURL (what the
-/// SNS docs allow; upstream calls the ConfirmSubscription API with the token, which needs AWS). A Notification becomes
+/// that is not an SNS message is 400. A Notification becomes
 /// <c>{"header": {...}, "body": &lt;the SNS message as posted&gt;, "metadata"?: {...}}</c> — the body's Message stays a
-/// JSON string — and 200 "success". Nothing subscribes the endpoint to the topic locally.
+/// JSON string — and 200 "success".
+/// When an SNS endpoint other than AWS is known — the spec's <c>endpoint</c>, <see cref="LocalEventSourceOptions.SnsEndpoint"/>,
+/// or AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL — the source does what upstream does at start: it subscribes its own
+/// address (http://127.0.0.1:&lt;port&gt;&lt;endpoint&gt;, since that is where it listens; the spec's url is the
+/// cluster's) to the topic, confirms the SubscriptionConfirmation with the ConfirmSubscription API and the token, and
+/// unsubscribes at stop. Credentials: the spec's accessKey/secretKey Secrets, else the AWS SDK's chain. Without such an
+/// endpoint nothing subscribes it (real SNS cannot reach a loopback address), and a SubscriptionConfirmation posted
+/// to it is confirmed by a GET of its SubscribeURL (what the SNS docs allow).
 /// </summary>
 public sealed partial class LocalSnsEventSource : ILocalEventSource
 {
@@ -41,7 +47,13 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
 
     private int _confirmed;
 
-    public Task StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>The subscription this source made and confirmed, or null.</summary>
+    public string? SubscriptionArn => _subscriptionArn;
+
+    private string? _subscriptionArn;
+    private Aws.AwsSession? _aws;
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         if (_definition.ValidateSignature && !_options.VerifySnsSignatures)
         {
@@ -49,12 +61,64 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
         }
 
         _endpoint.Start(HandleAsync);
-        return Task.CompletedTask;
+        if (SnsEndpoint() is { } sns)
+        {
+            await SubscribeAsync(sns, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The address SNS is asked to deliver to: where this source listens.</summary>
+    public string SubscribedUrl => $"http://127.0.0.1:{_definition.Webhook.Port}{(_definition.Webhook.Endpoint.StartsWith('/') ? string.Empty : "/")}{_definition.Webhook.Endpoint}";
+
+    private Uri? SnsEndpoint()
+    {
+        if (Uri.TryCreate(_definition.Endpoint, UriKind.Absolute, out var fromSpec) && fromSpec.Scheme is "http" or "https")
+        {
+            return fromSpec;
+        }
+
+        return _options.SnsEndpoint ?? new Aws.AwsConnection().ResolveEndpoint("sns");
+    }
+
+    private async Task SubscribeAsync(Uri sns, CancellationToken cancellationToken)
+    {
+        Amazon.Runtime.AWSCredentials? credentials = _definition.AccessKey is { } access && _definition.SecretKey is { } secret
+            ? new Amazon.Runtime.BasicAWSCredentials(_options.ResolveSecret(access, _definition), _options.ResolveSecret(secret, _definition))
+            : null;
+        try
+        {
+            _aws = new Aws.AwsSession(new Aws.AwsConnection { EndpointUrl = sns, Region = _definition.EffectiveRegion, Credentials = credentials });
+            await _aws.Sns.SubscribeAsync(_definition.TopicArn, "http", SubscribedUrl, cancellationToken).ConfigureAwait(false);
+            _options.Verbose?.Invoke($"{_definition}: subscribed {SubscribedUrl} to {_definition.TopicArn} at {sns}.");
+        }
+        catch (Exception ex) when (ex is Aws.AwsServiceException or (EtlException { Code: not "LocalSnsSubscribeFailed" }))
+        {
+            throw new EtlException("LocalSnsSubscribeFailed", EtlErrorKind.Connection,
+                $"{_definition.Where}: {_definition} could not subscribe {SubscribedUrl} to {_definition.TopicArn} at {sns}: {ex.Message}",
+                "Check that the topic exists (New-EtlS3Notification makes it) and that the credentials may sns:Subscribe to it.", _definition.Where, ex);
+        }
     }
 
     public async Task StopAsync()
     {
         await _endpoint.StopAsync().ConfigureAwait(false);
+        if (_aws is { } aws)
+        {
+            _aws = null;
+            if (Interlocked.Exchange(ref _subscriptionArn, null) is { } subscription)
+            {
+                try
+                {
+                    await aws.Sns.UnsubscribeAsync(subscription, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is Aws.AwsServiceException or EtlException or HttpRequestException)
+                {
+                    _options.Verbose?.Invoke($"{_definition}: unsubscribing {subscription} failed: {ex.Message}");
+                }
+            }
+
+            aws.Dispose();
+        }
 
         if (_ownsHttp)
         {
@@ -124,6 +188,23 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
 
     private async Task<string?> ConfirmAsync(JsonObject message, CancellationToken cancellationToken)
     {
+        if (_aws is { } aws)
+        {
+            // As upstream: the ConfirmSubscription API with the message's token, signed with the source's credentials.
+            try
+            {
+                _subscriptionArn = await aws.Sns.ConfirmSubscriptionAsync(_definition.TopicArn, Text(message, "Token") ?? string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is Aws.AwsServiceException or EtlException)
+            {
+                return $"confirming the subscription failed: {ex.Message}";
+            }
+
+            Interlocked.Increment(ref _confirmed);
+            _options.Verbose?.Invoke($"{_definition}: subscription {_subscriptionArn} confirmed.");
+            return null;
+        }
+
         string? url = Text(message, "SubscribeURL");
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
