@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Amazon.S3;
 using ArgoEtl.Core.Kubernetes;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Infra;
@@ -124,14 +125,7 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
         var secret = await client.RequireAsync(HttpMethod.Get, $"/api/v1/namespaces/{options.EventsNamespace}/secrets/{InfraSecrets.ObjectStoreSecret}", null, "application/json",
             "Reading the object store's credentials", cancellationToken).ConfigureAwait(false);
         string Field(string key) => Encoding.UTF8.GetString(Convert.FromBase64String(secret?["data"]?[key]?.GetValue<string>() ?? string.Empty));
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials(Field("root-user"), Field("root-password")), new AmazonS3Config
-        {
-            ServiceURL = endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        using var s3 = S3ClientFactory.Create(new AwsConnection { EndpointUrl = endpoint, Region = AwsConnection.EndpointDefaultRegion, Credentials = new BasicAWSCredentials(Field("root-user"), Field("root-password")) });
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
