@@ -445,7 +445,7 @@ public sealed class HostWorkload : IAsyncDisposable
     {
         string at = pointer is null ? _definition.Where(containerPointer!) : _definition.Document.Where(pointer);
         string what = key is null ? $"{kind} '{name}'" : $"key '{key}' of {kind} '{name}'";
-        return new EtlException("LocalReferenceNotFound", EtlErrorKind.NotFound,
+        return new EtlException(EtlErrors.LocalReferenceNotFound, EtlErrorKind.NotFound,
             $"{_definition}: {what} at {at} is provided by nobody: no manifest of the project defines it, and the local target has no such folder under secrets/.",
             kind == "Secret"
                 ? $"Create it locally as files, one per key, in <state>/secrets/{name}/ (what a mounted Secret looks like; e.g. printf %s \"$VALUE\" > .argoetl/local/secrets/{name}/KEY), or add it to the manifests."

@@ -25,7 +25,7 @@ public static class WorkloadParser
         {
             if (OtherWorkloads.Contains(document.Kind))
             {
-                throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
+                throw new EtlException(EtlErrors.LocalUnsupportedField, EtlErrorKind.InvalidArgument,
                     $"{document}: the local target runs Deployments (as host processes), not a {document.Kind}.",
                     $"Turn it into a Deployment, leave it out of local runs with a Skaffold profile, or run the project on the Kubernetes target.", document.Where("/kind"));
             }
@@ -49,7 +49,7 @@ public static class WorkloadParser
         ArgumentNullException.ThrowIfNull(hostImages);
         foreach (var workload in workloads.Where(w => !hostImages.ContainsKey(w.Image)))
         {
-            throw new EtlException("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
+            throw new EtlException(EtlErrors.LocalUnsupportedField, EtlErrorKind.InvalidArgument,
                 $"{workload}: image '{workload.Image}' at {workload.Where("/image")} is not built by the project from a .NET project, and the local target runs a Deployment only as such a host process (no pods, no container runtime for long-running servers).",
                 "Leave this Deployment out of local runs with a Skaffold profile and point its Service at a server you run (a Service without a selector plus Endpoints, or an ExternalName Service) — examples/ftp's 'host' profile does so for vsftpd.",
                 workload.Where("/image"));
@@ -101,7 +101,7 @@ public static class WorkloadParser
         {
             if (!names.Contains((string?)mounts[i]?["name"]))
             {
-                throw new EtlException("LocalReferenceNotFound", EtlErrorKind.InvalidData,
+                throw new EtlException(EtlErrors.LocalReferenceNotFound, EtlErrorKind.InvalidData,
                     $"{document}: volumeMount '{(string?)mounts[i]?["name"]}' at {document.Where($"{containerPointer}/volumeMounts/{i}")} names no volume of the pod.",
                     "Add the volume under spec.template.spec.volumes, or correct the name.", document.Where($"{containerPointer}/volumeMounts/{i}"));
             }
