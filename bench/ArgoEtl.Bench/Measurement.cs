@@ -6,12 +6,11 @@ namespace ArgoEtl.Bench;
 /// <summary>Wall time and peak resident memory of one child process, as GNU time reports them.</summary>
 internal sealed record Measurement(double Seconds, double PeakRssMb)
 {
-    /// <summary>The run with the median wall time of <paramref name="times"/> (each output overwrites the last).</summary>
-    public static Measurement Median(int times, Func<Measurement> run)
-    {
-        var runs = Enumerable.Range(0, Math.Max(1, times)).Select(_ => run()).OrderBy(m => m.Seconds).ToList();
-        return runs[runs.Count / 2];
-    }
+    /// <summary>
+    /// The fastest wall time (on a shared machine the least disturbed run: others only ever add time) with the largest
+    /// peak RSS of the runs (memory is not helped by luck, so the worst is the honest figure).
+    /// </summary>
+    public static Measurement Best(IReadOnlyList<Measurement> runs) => new(runs.Min(m => m.Seconds), runs.Max(m => m.PeakRssMb));
 
     /// <summary>
     /// Runs the command under /usr/bin/time. With <paramref name="oneCore"/> the child is pinned to one CPU (taskset)

@@ -1,9 +1,12 @@
 using System.Globalization;
 using ArgoEtl.Bench;
 
-// bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json] [--no-python] [--markdown FILE]
-// Each case runs in its own process so that its peak RSS is its own; DuckDB and argoetl-etl run --repeat times and the
-// median run is reported (the Python script, at 10x the time, once). Internal: duckdb-convert CSV OUT FORMAT THREADS DATASET.
+// bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json]
+//           [--threads 1,2] [--no-python] [--aot | --etl PATH] [--markdown FILE]
+// Each case runs in its own process so that its peak RSS is its own. DuckDB and argoetl-etl run --repeat times,
+// interleaved (DuckDB, ours, DuckDB, ours ...) so that a load spike from other work on the machine hits both alike, and
+// the fastest run of each is reported (the least disturbed one); peak RSS is the largest of the runs. The Python script,
+// at 10x the time, runs once. Internal: duckdb-convert CSV OUT FORMAT THREADS DATASET.
 var inv = CultureInfo.InvariantCulture;
 if (args.Length > 0 && args[0] == "duckdb-convert")
 {
@@ -11,9 +14,10 @@ if (args.Length > 0 && args[0] == "duckdb-convert")
     return 0;
 }
 
+const string Usage = "usage: ArgoEtl.Bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json] [--threads 1,2] [--no-python] [--aot | --etl PATH] [--markdown FILE]";
 if (args.Length == 0 || args[0] != "run")
 {
-    Console.Error.WriteLine("usage: ArgoEtl.Bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json] [--no-python] [--markdown FILE]");
+    Console.Error.WriteLine(Usage);
     return 2;
 }
 
@@ -31,16 +35,22 @@ int repeat = int.Parse(Option("--repeat", "3"), inv);
 int[] sizes = Option("--sizes", "200,1000").Split(',').Select(s => int.Parse(s, inv)).ToArray();
 var datasets = Option("--datasets", "narrow,wide").Split(',').Select(n => Dataset.All.Single(d => d.Name == n)).ToArray();
 string[] formats = Option("--formats", "parquet,json").Split(',');
+int[] threadCounts = Option("--threads", "1,2").Split(',').Select(s => int.Parse(s, inv)).ToArray();
 bool python = !args.Contains("--no-python");
 string? markdown = args.Contains("--markdown") ? Option("--markdown", "") : null;
 Directory.CreateDirectory(dir);
 Directory.CreateDirectory(outDir);
 
 string here = AppContext.BaseDirectory;
-string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-string etl = Path.Combine(here, "ArgoEtl.Etl.dll");
 string self = Environment.ProcessPath!;
+
+// The converter under test: the JIT build beside the bench (run with dotnet), a given program, or (--aot) the NativeAOT
+// build published for this run, which is what the container image ships when built with -p:PublishAot=true.
+var etl = args.Contains("--aot") ? EtlCommand.PublishAot(Path.Combine(dir, "argoetl-etl-aot"))
+    : args.Contains("--etl") ? EtlCommand.For(Option("--etl", ""))
+    : EtlCommand.For(Path.Combine(here, "ArgoEtl.Etl.dll"));
 var report = new Report();
+Console.Error.WriteLine($"argoetl-etl: {etl.Description}; {Environment.ProcessorCount} cores; load {Load.Now()}");
 
 foreach (var dataset in datasets)
 {
@@ -59,15 +69,22 @@ foreach (var dataset in datasets)
         foreach (string format in formats)
         {
             string ext = format == "json" ? "ndjson" : "parquet";
-            foreach (int threads in new[] { 1, 2 })
+            foreach (int threads in threadCounts)
             {
                 string duckOut = Path.Combine(outDir, $"{dataset.Name}-{size}-duckdb-t{threads}.{ext}");
-                var duck = Measurement.Median(repeat, () => Measurement.Run(self, ["duckdb-convert", csv, duckOut, format, threads.ToString(inv), dataset.Name], threads == 1));
-                report.Add(file, mb, format, "DuckDB", threads, duck, DuckDbCases.Signature(duckOut, format, dataset) == expected);
-
                 string ourOut = Path.Combine(outDir, $"{dataset.Name}-{size}-argoetl-t{threads}.{ext}");
-                var ours = Measurement.Median(repeat, () => Measurement.Run(dotnet, [etl, "--input", csv, "--output", ourOut, "--format", format, "--schema", dataset.Schema], threads == 1));
-                report.Add(file, mb, format, "argoetl-etl", threads, ours, DuckDbCases.Signature(ourOut, format, dataset) == expected);
+                string load = Load.Now();
+                var duckRuns = new List<Measurement>();
+                var ourRuns = new List<Measurement>();
+                for (int r = 0; r < Math.Max(1, repeat); r++)
+                {
+                    duckRuns.Add(Measurement.Run(self, ["duckdb-convert", csv, duckOut, format, threads.ToString(inv), dataset.Name], threads == 1));
+                    ourRuns.Add(Measurement.Run(etl.FileName, [.. etl.Arguments, "--input", csv, "--output", ourOut, "--format", format, "--schema", dataset.Schema], threads == 1));
+                }
+
+                // Each output is checked, so both tools' outputs of the last run must hold the input's data.
+                report.Add(file, mb, format, "DuckDB", threads, Measurement.Best(duckRuns), DuckDbCases.Signature(duckOut, format, dataset) == expected, load);
+                report.Add(file, mb, format, "argoetl-etl", threads, Measurement.Best(ourRuns), DuckDbCases.Signature(ourOut, format, dataset) == expected, load);
                 File.Delete(duckOut);
                 File.Delete(ourOut);
             }
@@ -75,15 +92,19 @@ foreach (var dataset in datasets)
             if (format == "json" && python)
             {
                 string pyOut = Path.Combine(outDir, $"{dataset.Name}-{size}-python.ndjson");
+                string load = Load.Now();
                 var py = Measurement.Run("python3", [Path.Combine(here, "csv_to_ndjson.py"), csv, pyOut, dataset.Schema], oneCore: true);
-                report.Add(file, mb, format, "Python csv+json", 1, py, DuckDbCases.Signature(pyOut, format, dataset) == expected);
+                report.Add(file, mb, format, "Python csv+json", 1, py, DuckDbCases.Signature(pyOut, format, dataset) == expected, load);
                 File.Delete(pyOut);
             }
         }
     }
 }
 
-string table = report.ToMarkdown();
+var startup = Startup.Measure(etl, dir, Math.Max(5, repeat * 3));
+string table = report.ToMarkdown() + Environment.NewLine + startup.ToMarkdown(etl) + Environment.NewLine +
+    $"argoetl-etl: {etl.Description}. Load: the 1-minute load average when each case started ({Environment.ProcessorCount} cores); " +
+    $"time is the fastest of {Math.Max(1, repeat)} interleaved runs, peak RSS the largest.{Environment.NewLine}";
 Console.WriteLine(table);
 if (markdown is not null)
 {

@@ -10,19 +10,109 @@ internal static class ValueParser
 {
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy/MM/dd"];
 
-    public static bool TryParseInt32(ReadOnlySpan<char> s, out int value) =>
-        int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    // Exact powers of ten as doubles (10^22 is the largest that is).
+    private static readonly double[] ExactPowersOfTen =
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+    // A field of an optional '-' and up to 9 (int32) or 18 (int64) digits, nearly every integer field, is read digit by
+    // digit: too few digits to overflow, and the value is the one int.TryParse gives. Anything else goes to the general
+    // parser, which decides what it accepts.
+    public static bool TryParseInt32(ReadOnlySpan<char> s, out int value)
+    {
+        if (TrySimpleInteger(s, 9, out long simple))
+        {
+            value = (int)simple;
+            return true;
+        }
+
+        return int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+    }
 
     public static bool TryParseInt64(ReadOnlySpan<char> s, out long value) =>
-        long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+        TrySimpleInteger(s, 18, out value) || long.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
     /// <summary>
     /// A double, never an overflow: .NET parses 1e400 as Infinity, which would silently change the value. The words
     /// NaN and Infinity themselves are accepted (written to JSON as strings).
     /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<char> s, out double value) =>
-        double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
-        && (double.IsFinite(value) || s.IndexOfAnyInRange('0', '9') < 0);
+        TrySimpleDecimal(s, out value)
+        || (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+            && (double.IsFinite(value) || s.IndexOfAnyInRange('0', '9') < 0));
+
+    private static bool TrySimpleInteger(ReadOnlySpan<char> s, int maxDigits, out long value)
+    {
+        int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        int digits = s.Length - i;
+        long v = 0;
+        value = 0;
+        if (digits == 0 || digits > maxDigits)
+        {
+            return false;
+        }
+
+        for (; i < s.Length; i++)
+        {
+            uint digit = (uint)(s[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            v = (v * 10) + digit;
+        }
+
+        value = s[0] == '-' ? -v : v;
+        return true;
+    }
+
+    /// <summary>
+    /// -?digits[.digits] with at most 15 digits in all (amounts, ratios, measurements): the digits as an integer below
+    /// 2^53 and the power of ten are both exact doubles, so their quotient is the correctly rounded value, the same
+    /// double that double.Parse returns (Clinger's fast path). Anything else is left to double.TryParse.
+    /// </summary>
+    private static bool TrySimpleDecimal(ReadOnlySpan<char> s, out double value)
+    {
+        value = 0;
+        int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
+        if (s.Length - i is 0 or > 16)
+        {
+            return false;
+        }
+
+        long mantissa = 0;
+        int digits = 0;
+        int point = -1;
+        for (; i < s.Length; i++)
+        {
+            char c = s[i];
+            uint digit = (uint)(c - '0');
+            if (digit <= 9)
+            {
+                mantissa = (mantissa * 10) + digit;
+                digits++;
+            }
+            else if (c == '.' && point < 0)
+            {
+                point = i;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        // "1." and ".5" are left to the general parser along with everything unusual.
+        if (digits == 0 || digits > 15 || point == s.Length - 1 || point == (s[0] == '-' ? 1 : 0))
+        {
+            return false;
+        }
+
+        int fraction = point < 0 ? 0 : s.Length - point - 1;
+        double magnitude = mantissa / ExactPowersOfTen[fraction];
+        value = s[0] == '-' ? -magnitude : magnitude;
+        return true;
+    }
 
     /// <summary>Why <paramref name="text"/> is not a valid value of the type (the error path only).</summary>
     public static string WhyInvalid(Schema.ColumnType type, string text, string typeName)

