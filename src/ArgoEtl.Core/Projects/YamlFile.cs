@@ -14,6 +14,9 @@ public sealed record YamlDocumentAt(string File, int Line, YamlNode Root);
 /// </summary>
 public static class YamlFile
 {
+    /// <summary>Each repair re-reads the text; a real manifest has a handful of such scalars, not thousands.</summary>
+    private const int MaxRepairs = 1_000;
+
     public static IReadOnlyList<YamlDocumentAt> Load(string path)
     {
         string text;
@@ -32,7 +35,7 @@ public static class YamlFile
     public static IReadOnlyList<YamlDocumentAt> Parse(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);
-        YamlLimits.Check(text, path);
+        text = AsKubectlReadsIt(text, path);
         var stream = new YamlStream();
         try
         {
@@ -46,6 +49,27 @@ public static class YamlFile
 
         // Empty documents (a trailing '---', comments only) carry nothing.
         return [.. stream.Documents.Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }).Select(d => new YamlDocumentAt(path, (int)d.RootNode.Start.Line, d.RootNode))];
+    }
+
+    /// <summary>
+    /// Checks the text's limits and syntax, first repairing what go-yaml accepts and YamlDotNet refuses (see
+    /// <see cref="QuotedScalarIndentation"/>); each repair fixes one scalar and keeps every line number.
+    /// </summary>
+    private static string AsKubectlReadsIt(string text, string path)
+    {
+        for (int repaired = 0; ; repaired++)
+        {
+            try
+            {
+                YamlLimits.Check(text, path);
+                return text;
+            }
+            catch (EtlException ex) when (ex.InnerException is YamlException yaml && QuotedScalarIndentation.IsWrongIndentation(yaml)
+                && repaired < MaxRepairs && QuotedScalarIndentation.Indent(text, yaml.Start) is { } repairedText)
+            {
+                text = repairedText;
+            }
+        }
     }
 
     /// <summary>
