@@ -137,6 +137,9 @@ public sealed class DevLoop
                 _progress.Report(new DevEvent("deploy", one.ToString(), one));
             }
 
+            phase = "after hooks";
+            await _phases.Hooks.RunAsync(HookPhase.After, _session, _progress, cancellationToken).ConfigureAwait(false);
+
             // Logs, runs and forwards start before the status check: a Sensor that does not become ready says why in its log.
             if (!_capabilitiesStarted && !_options.Once)
             {
@@ -164,8 +167,6 @@ public sealed class DevLoop
                 _capabilitiesStarted = true;
             }
 
-            phase = "after hooks";
-            await _phases.Hooks.RunAsync(HookPhase.After, _session, _progress, cancellationToken).ConfigureAwait(false);
             if (deployer.StatusChecker is { } status)
             {
                 phase = "status check";

@@ -65,7 +65,12 @@ public sealed class KubeApiServer : IAsyncDisposable
         {
             await RouteAsync(context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (!context.Response.HasStarted)
+        catch (Exception ex) when (context.Response.HasStarted)
+        {
+            Console.Error.WriteLine(ex); // a streamed answer (watch, logs) cannot become a Status any more
+            throw;
+        }
+        catch (Exception ex)
         {
             // A bug in the stand-in must show as one, not as a plausible API answer.
             Console.Error.WriteLine(ex);
@@ -255,7 +260,7 @@ public sealed class KubeApiServer : IAsyncDisposable
         await context.Response.StartAsync(ends.Token).ConfigureAwait(false);
         async Task SendAsync(string eventType, JsonObject obj)
         {
-            await context.Response.WriteAsync(new JsonObject { ["type"] = eventType, ["object"] = obj }.ToJsonString() + "\n", ends.Token).ConfigureAwait(false);
+            await context.Response.WriteAsync(new JsonObject { ["type"] = eventType, ["object"] = obj.DeepClone() }.ToJsonString() + "\n", ends.Token).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(ends.Token).ConfigureAwait(false);
         }
 

@@ -217,7 +217,7 @@ public sealed partial class KubeStore
                     },
                     ["spec"] = new JsonObject
                     {
-                        ["replicas"] = 1,
+                        ["replicas"] = 1L,
                         ["selector"] = new JsonObject { ["matchLabels"] = labels.DeepClone() },
                         ["template"] = new JsonObject
                         {
