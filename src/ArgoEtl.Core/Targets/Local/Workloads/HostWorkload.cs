@@ -248,8 +248,11 @@ public sealed class HostWorkload : IAsyncDisposable
             return;
         }
 
-        // SIGTERM first, as the kubelet does, so a server can finish its work (the FTP event server compacts its
-        // checkpoint); then the whole tree is killed, whatever is left of it.
+        // As a container stops: SIGTERM to the main process, which may finish its work (the FTP event server compacts
+        // its checkpoint) within its grace period; then everything left of its tree is killed, as the kernel kills a
+        // PID namespace whose first process is gone. The tree is taken before the signal: a child whose parent has
+        // exited is no longer found through it.
+        var tree = Descendants(process.Id);
         if (!OperatingSystem.IsWindows())
         {
             try
@@ -260,12 +263,12 @@ public sealed class HostWorkload : IAsyncDisposable
                     await kill.WaitForExitAsync().ConfigureAwait(false);
                 }
 
-                using var grace = new CancellationTokenSource(_definition.GracePeriod < MaxGrace ? _definition.GracePeriod : MaxGrace);
-                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Past its grace period: killed below.
+                // HasExited, not WaitForExitAsync: that also waits for the output pipes, which a child may hold open.
+                var graceEnds = DateTime.UtcNow + (_definition.GracePeriod < MaxGrace ? _definition.GracePeriod : MaxGrace);
+                while (!process.HasExited && DateTime.UtcNow < graceEnds)
+                {
+                    await Task.Delay(50).ConfigureAwait(false);
+                }
             }
             catch (System.ComponentModel.Win32Exception)
             {
@@ -274,7 +277,72 @@ public sealed class HostWorkload : IAsyncDisposable
         }
 
         Kill(process);
-        await process.WaitForExitAsync().ConfigureAwait(false);
+        foreach (int pid in tree)
+        {
+            try
+            {
+                using var child = Process.GetProcessById(pid);
+                Kill(child);
+            }
+            catch (ArgumentException)
+            {
+                // Gone already.
+            }
+        }
+
+        // Now that nothing holds the pipes, the last lines are read.
+        using var drained = new CancellationTokenSource(MaxGrace);
+        try
+        {
+            await process.WaitForExitAsync(drained.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A grandchild that escaped the tree keeps a pipe open: its lines are lost, the stop is not held up.
+        }
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>, from /proc (empty where there is none).</summary>
+    private static List<int> Descendants(int pid)
+    {
+        var parents = new Dictionary<int, int>();
+        if (!Directory.Exists("/proc"))
+        {
+            return [];
+        }
+
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so read after the last ')'.
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                string[] rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[id] = int.Parse(rest[1], CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // Exited while we read, or not ours to read.
+            }
+        }
+
+        var found = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.TryDequeue(out int parent))
+        {
+            foreach (var (child, _) in parents.Where(p => p.Value == parent))
+            {
+                found.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return found;
     }
 
     private static void Kill(Process process)
