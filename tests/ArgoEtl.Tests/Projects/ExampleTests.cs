@@ -17,7 +17,7 @@ public sealed class ExampleTests
     private static readonly string Shared = Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo");
     private static readonly Lazy<Dictionary<string, JsonSchema>> Schemas = new(LoadSchemas);
 
-    public static TheoryData<string> Examples() => ["minio-json", "minio-parquet", "ftp"];
+    public static TheoryData<string> Examples() => ["minio-json", "minio-parquet", "ftp", "s3"];
 
     private static Dictionary<string, JsonSchema> LoadSchemas()
     {
@@ -93,6 +93,31 @@ public sealed class ExampleTests
         var broken = JsonNode.Parse("""{"apiVersion":"argoproj.io/v1alpha1","kind":"Sensor","metadata":{"name":"x"},"spec":{"dependencies":[{"name":"d"}],"triggers":[]}}""")!;
         using var doc = JsonDocument.Parse(broken.ToJsonString());
         Assert.False(Schemas.Value["Sensor"].Evaluate(doc.RootElement).IsValid);
+    }
+
+    [Fact]
+    public void The_s3_example_takes_its_topic_from_the_session_and_its_eks_profile_adds_the_alb_ingress()
+    {
+        var project = SkaffoldProject.Load(Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "examples", "s3"), new ProjectContext("render", "none", new Dictionary<string, string>()));
+        var images = new Dictionary<string, string> { ["argoetl-etl"] = "localhost:5000/argoetl-etl:1" };
+        var values = new Dictionary<string, string> { ["TOPIC_ARN"] = "arn:aws:sns:ap-northeast-2:111122223333:s3-etl-s3-noti", ["REGION"] = "ap-northeast-2", ["WEBHOOK_URL"] = "http://k8s-etl-abc.elb.amazonaws.com" };
+        var eks = new ManifestRenderer(images, new ProjectContext(), w => Assert.Fail(w.ToString())) { SessionValues = values }
+            .RenderObjects(project.Profiles.Single(p => p.Name == "eks"), default);
+        var plain = new ManifestRenderer(images, new ProjectContext(), w => Assert.Fail(w.ToString())).RenderObjects(project.Profiles[0], default);
+
+        Assert.Equal(["EventSource", "Ingress", "Sensor"], eks.Select(o => o.Manifest.Kind).Order());
+        var sns = eks.Single(o => o.Manifest.Kind == "EventSource").Object["spec"]!["sns"]!["csv"]!;
+        Assert.Equal(values["TOPIC_ARN"], (string?)sns["topicArn"]);
+        Assert.Equal("ap-northeast-2", (string?)sns["region"]);
+        Assert.Equal(values["WEBHOOK_URL"], (string?)sns["webhook"]!["url"]);
+        Assert.Equal("", (string?)sns["endpoint"]);
+        var ingress = eks.Single(o => o.Manifest.Kind == "Ingress").Object;
+        Assert.Equal("alb", (string?)ingress["spec"]!["ingressClassName"]);
+        Assert.Equal("internet-facing", (string?)ingress["metadata"]!["annotations"]!["alb.ingress.kubernetes.io/scheme"]);
+        // Argo's own templates pass through; without a session the defaults apply.
+        var workflowArgs = plain.Single(o => o.Manifest.Kind == "Sensor").Object["spec"]!["triggers"]![0]!["template"]!["k8s"]!["source"]!["resource"]!["spec"]!["templates"]![0]!["container"]!["args"]!;
+        Assert.Equal("{{inputs.parameters.event}}", (string?)workflowArgs[1]);
+        Assert.Equal("arn:aws:sns:us-east-1:123456789012:s3-etl-s3-noti", (string?)plain.Single(o => o.Manifest.Kind == "EventSource").Object["spec"]!["sns"]!["csv"]!["topicArn"]);
     }
 
     [Theory]
