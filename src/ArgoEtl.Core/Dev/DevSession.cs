@@ -48,7 +48,7 @@ public sealed partial class DevSession
         ArgumentNullException.ThrowIfNull(value);
         if (!NamePattern().IsMatch(name))
         {
-            throw new EtlException("DevTemplateValueName", EtlErrorKind.InvalidArgument, $"Template value name '{name}' cannot be used as {{{{.{name}}}}}.",
+            throw new EtlException(EtlErrors.DevTemplateValueName, EtlErrorKind.InvalidArgument, $"Template value name '{name}' cannot be used as {{{{.{name}}}}}.",
                 "Use letters, digits and '_', starting with a letter or '_' (e.g. TOPIC_ARN).", name);
         }
 

@@ -325,6 +325,15 @@ public static class EtlErrors
     public static readonly EtlError AwsServiceUnavailable = new(nameof(AwsServiceUnavailable), EtlErrorKind.Connection,
         "AWS kept failing or throttling after retries.",
         "Try again later.");
+    public static readonly EtlError HelmInstallFailed = new(nameof(HelmInstallFailed), EtlErrorKind.Internal,
+        "helm failed to install or upgrade a chart of the platform (the AWS Load Balancer Controller).",
+        "Fix what helm reports, or pass -ManifestSource with the rendered manifests to install without helm.");
+    public static readonly EtlError EksClusterNotFound = new(nameof(EksClusterNotFound), EtlErrorKind.NotFound,
+        "The EKS cluster named by -ClusterName does not exist in the region, or has no OIDC issuer.",
+        "Check -ClusterName and -Region (aws eks list-clusters); a cluster made without an OIDC issuer needs one.");
+    public static readonly EtlError AwsConflict = new(nameof(AwsConflict), EtlErrorKind.Conflict,
+        "AWS refused the change because something else holds or uses the resource (e.g. a policy still attached, an entity being modified).",
+        "Resolve what the message names (detach, wait, or remove the other user) and run again.");
     public static readonly EtlError AwsInvalidRequest = new(nameof(AwsInvalidRequest), EtlErrorKind.InvalidArgument,
         "AWS refused a value in the request.",
         "Correct the value named in the message.");
@@ -431,6 +440,15 @@ public static class EtlErrors
     public static readonly EtlError DevPhaseTimedOut = new(nameof(DevPhaseTimedOut), EtlErrorKind.Connection,
         "A phase of the dev loop (build, deploy) timed out.",
         "Check that the registry or cluster answers; the next change tries again.");
+    public static readonly EtlError DevTemplateValueName = new(nameof(DevTemplateValueName), EtlErrorKind.InvalidArgument,
+        "A template value from a -Before block has a name that cannot be used as {{.NAME}} in a template.",
+        "Use letters, digits and _, starting with a letter or _ (e.g. TOPIC_ARN).");
+    public static readonly EtlError DevHookFailed = new(nameof(DevHookFailed), EtlErrorKind.InvalidData,
+        "A -Before, -After or -Cleanup scriptblock of Start-EtlDev threw an error.",
+        "Fix the scriptblock; the next change runs it again (a -Cleanup block runs once, at the end).");
+    public static readonly EtlError DevNotRunning = new(nameof(DevNotRunning), EtlErrorKind.Connection,
+        "After a deploy, an EventSource, Sensor or Deployment did not become ready within the timeout.",
+        "Fix what the conditions and events in the message say (image, RBAC, EventBus), then save a change to deploy again.");
 
     // Local target (Invoke-EtlPipeline, Start-EtlDev -Target Local)
     public static readonly EtlError PipelineInputMissing = new(nameof(PipelineInputMissing), EtlErrorKind.InvalidArgument,
@@ -466,6 +484,12 @@ public static class EtlErrors
     public static readonly EtlError LocalUnsupportedField = new(nameof(LocalUnsupportedField), EtlErrorKind.InvalidData,
         "A manifest field the local target does not implement would be ignored, so the run stops before it starts.",
         "Remove the field, correct its spelling, or run on the Kubernetes target.");
+    public static readonly EtlError LocalSnsSubscribeFailed = new(nameof(LocalSnsSubscribeFailed), EtlErrorKind.Connection,
+        "The local sns event source could not subscribe its webhook to the topic.",
+        "Check the SNS endpoint and the topic ARN, and that the webhook URL is reachable from SNS.");
+    public static readonly EtlError LocalWorkloadFailed = new(nameof(LocalWorkloadFailed), EtlErrorKind.Internal,
+        "A Deployment the local target runs as a host process exited or did not start listening.",
+        "Read its log under the state folder (workloads/<name>/main.log), fix it, and save a change to restart it.");
     public static readonly EtlError EventSourceInvalid = new(nameof(EventSourceInvalid), EtlErrorKind.InvalidData,
         "An EventSource defines an event name twice.",
         "Give each event its own name.");

@@ -9,7 +9,7 @@ internal static class EksFacts
     public static async Task<string> IssuerAsync(InfraContext context, CancellationToken cancellationToken)
     {
         var eks = context.RequireEks();
-        return await TryIssuerAsync(context, cancellationToken).ConfigureAwait(false) ?? throw new EtlException("EksClusterNotFound", EtlErrorKind.NotFound,
+        return await TryIssuerAsync(context, cancellationToken).ConfigureAwait(false) ?? throw new EtlException(EtlErrors.EksClusterNotFound, EtlErrorKind.NotFound,
             $"EKS cluster '{eks.ClusterName}' was not found in {context.RequireAws().Region}, or has no OIDC issuer.",
             "Check -ClusterName and -Region (aws eks list-clusters); Install-EtlInfra never creates the cluster.", eks.ClusterName);
     }

@@ -79,7 +79,7 @@ public sealed class LoadBalancerControllerComponent : InfraComponent
             await process.WaitForExitAsync(ct).ConfigureAwait(false);
             if (process.ExitCode != 0)
             {
-                throw new EtlException("HelmInstallFailed", EtlErrorKind.Internal, $"helm upgrade --install aws-load-balancer-controller failed: {error.Trim()}",
+                throw new EtlException(EtlErrors.HelmInstallFailed, EtlErrorKind.Internal, $"helm upgrade --install aws-load-balancer-controller failed: {error.Trim()}",
                     "Fix what helm reports, or pass -ManifestSource with aws-load-balancer-controller/controller.yaml (helm template output).", "aws-load-balancer-controller");
             }
 

@@ -54,7 +54,7 @@ public sealed class KubernetesStatusChecker(KubeClient client) : IStatusChecker
                     details.Add($"{obj.Kind}/{obj.Name} in namespace {obj.Namespace}: {why[obj]}. {await EventsAsync(obj, cancellationToken).ConfigureAwait(false)}");
                 }
 
-                throw new EtlException("DevNotRunning", EtlErrorKind.Connection,
+                throw new EtlException(EtlErrors.DevNotRunning, EtlErrorKind.Connection,
                     $"Not running after {Timeout.TotalSeconds:0} s: {string.Join(" | ", details)}",
                     "Fix what the conditions and events say (the image, resources, the service account, the EventBus); Get-EtlInfra shows whether the Argo Events controller runs. The session goes on; the next change deploys again.",
                     string.Join(", ", pending.Select(p => $"{p.Kind}/{p.Name}")));

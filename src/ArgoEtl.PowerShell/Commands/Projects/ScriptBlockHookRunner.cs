@@ -165,7 +165,7 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
             }
             catch (RuntimeException ex) when (ex is not PipelineStoppedException)
             {
-                throw new EtlException("DevHookFailed", EtlErrorKind.InvalidData, $"The {what} scriptblock failed: {ex.Message}",
+                throw new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The {what} scriptblock failed: {ex.Message}",
                     $"Fix the {what} block; the next change runs it again.", what, ex);
             }
         });
@@ -201,12 +201,12 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
         }
         catch (RuntimeException ex)
         {
-            throw new EtlException("DevHookFailed", EtlErrorKind.InvalidData, $"The -Cleanup scriptblock failed: {ex.Message}", "Undo what it did not by hand.", "-Cleanup", ex);
+            throw new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The -Cleanup scriptblock failed: {ex.Message}", "Undo what it did not by hand.", "-Cleanup", ex);
         }
 
         foreach (var error in shell.Streams.Error)
         {
-            progress.Report(new DevEvent("error", $"-Cleanup: {error}", new EtlException("DevHookFailed", EtlErrorKind.InvalidData, $"The -Cleanup scriptblock wrote an error: {error}", "Undo what it did not by hand.", "-Cleanup")));
+            progress.Report(new DevEvent("error", $"-Cleanup: {error}", new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The -Cleanup scriptblock wrote an error: {error}", "Undo what it did not by hand.", "-Cleanup")));
         }
     }
 

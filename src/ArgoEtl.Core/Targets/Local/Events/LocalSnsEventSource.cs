@@ -93,7 +93,7 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
         }
         catch (Exception ex) when (ex is Aws.AwsServiceException or (EtlException { Code: not "LocalSnsSubscribeFailed" }))
         {
-            throw new EtlException("LocalSnsSubscribeFailed", EtlErrorKind.Connection,
+            throw new EtlException(EtlErrors.LocalSnsSubscribeFailed, EtlErrorKind.Connection,
                 $"{_definition.Where}: {_definition} could not subscribe {SubscribedUrl} to {_definition.TopicArn} at {sns}: {ex.Message}",
                 "Check that the topic exists (New-EtlS3Notification makes it) and that the credentials may sns:Subscribe to it.", _definition.Where, ex);
         }

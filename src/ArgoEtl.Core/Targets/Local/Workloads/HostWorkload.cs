@@ -81,7 +81,7 @@ public sealed class HostWorkload : IAsyncDisposable
                 {
                     if (process.HasExited)
                     {
-                        throw new EtlException("LocalWorkloadFailed", EtlErrorKind.Internal,
+                        throw new EtlException(EtlErrors.LocalWorkloadFailed, EtlErrorKind.Internal,
                             $"{_definition}: its process exited with code {process.ExitCode.ToString(CultureInfo.InvariantCulture)} before listening on 127.0.0.1:{port}.",
                             $"See its log {LogPath}.", _definition.Document.Where("/spec/template"));
                     }
@@ -92,7 +92,7 @@ public sealed class HostWorkload : IAsyncDisposable
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 Kill(process);
-                throw new EtlException("LocalWorkloadFailed", EtlErrorKind.Connection,
+                throw new EtlException(EtlErrors.LocalWorkloadFailed, EtlErrorKind.Connection,
                     $"{_definition}: its process did not listen on 127.0.0.1:{port} within {readyTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.",
                     $"See its log {LogPath}; a .NET server listens where ASPNETCORE_URLS says, which the local target sets.", _definition.Document.Where("/spec/template"));
             }
@@ -225,7 +225,7 @@ public sealed class HostWorkload : IAsyncDisposable
         catch (System.ComponentModel.Win32Exception ex)
         {
             logFile.Dispose();
-            throw new EtlException("LocalWorkloadFailed", EtlErrorKind.NotInstalled, $"{_definition}: cannot start '{argv[0]}': {ex.Message}",
+            throw new EtlException(EtlErrors.LocalWorkloadFailed, EtlErrorKind.NotInstalled, $"{_definition}: cannot start '{argv[0]}': {ex.Message}",
                 "Check that the .NET SDK is on PATH.", _definition.Document.Where("/spec/template"), ex);
         }
 
