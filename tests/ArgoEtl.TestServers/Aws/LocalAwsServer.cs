@@ -494,51 +494,6 @@ public sealed partial class LocalAwsServer : IAsyncDisposable
 
     private static string RegionOf(string? arn) => arn?.Split(':') is { Length: > 3 } parts && parts[3].Length > 0 ? parts[3] : "us-east-1";
 
-    private QueryResult Iam(string action, Dictionary<string, string> form)
-    {
-        string role = form.GetValueOrDefault("RoleName") ?? string.Empty;
-        string policy = form.GetValueOrDefault("PolicyName") ?? string.Empty;
-        lock (State.Gate)
-        {
-            if (!State.Roles.TryGetValue(role, out var policies))
-            {
-                return QueryResult.Error(404, "NoSuchEntity", $"The role with name {role} cannot be found.");
-            }
-
-            switch (action)
-            {
-                case "PutRolePolicy":
-                    string document = form.GetValueOrDefault("PolicyDocument") ?? string.Empty;
-                    if (!IsJsonObject(document))
-                    {
-                        return QueryResult.Error(400, "MalformedPolicyDocument", "Syntax errors in policy.");
-                    }
-
-                    policies[policy] = document;
-                    return QueryResult.Ok();
-                case "GetRolePolicy":
-                    if (!policies.TryGetValue(policy, out var stored))
-                    {
-                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
-                    }
-
-                    // IAM returns policy documents URL-encoded.
-                    return QueryResult.Ok(new XElement("RoleName", role), new XElement("PolicyName", policy), new XElement("PolicyDocument", Uri.EscapeDataString(stored)));
-                case "DeleteRolePolicy":
-                    if (!policies.Remove(policy))
-                    {
-                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
-                    }
-
-                    return QueryResult.Ok();
-                case "ListRolePolicies":
-                    return QueryResult.Ok(new XElement("PolicyNames", policies.Keys.Order(StringComparer.Ordinal).Select(p => new XElement("member", p))), new XElement("IsTruncated", "false"));
-                default:
-                    return QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
-            }
-        }
-    }
-
     private static QueryResult Sts(string action) => action == "GetCallerIdentity"
         ? QueryResult.Ok(new XElement("Arn", $"arn:aws:iam::{AwsState.AccountId}:user/argoetl-test"), new XElement("UserId", "AIDAARGOETLTEST"), new XElement("Account", AwsState.AccountId))
         : QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
