@@ -110,7 +110,7 @@ internal static class WorkloadFieldCheck
     }
 
     public static EtlException Unsupported(ManifestDocument document, string pointer, string? why) =>
-        new("LocalUnsupportedField", EtlErrorKind.InvalidArgument,
+        new(EtlErrors.LocalUnsupportedField, EtlErrorKind.InvalidArgument,
             $"{document.Kind}/{document.Name}: field '{Workflows.WorkflowFieldCheck.Field(pointer)}' at {document.Where(pointer)} is not supported by the local target{(why is null ? string.Empty : " (" + why + ")")}.",
             "Remove the field for local runs (a Skaffold profile can), or run this Deployment on the Kubernetes target; the local target never ignores a field it does not implement.",
             document.Where(pointer));
