@@ -17,7 +17,8 @@ internal sealed record EtlCommand(string FileName, IReadOnlyList<string> Argumen
         if (full.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-            return new EtlCommand(dotnet, [full], $"JIT (dotnet {Path.GetFileName(full)})", folder);
+            // Its folder here is the bench's, with DuckDB in it: no image size to read off it.
+            return new EtlCommand(dotnet, [full], $"JIT (dotnet {Path.GetFileName(full)})", string.Empty);
         }
 
         return new EtlCommand(full, [], $"native program {Path.GetFileName(full)} ({Megabytes(new FileInfo(full).Length)} MB)", folder);
@@ -47,7 +48,8 @@ internal sealed record EtlCommand(string FileName, IReadOnlyList<string> Argumen
     }
 
     /// <summary>Bytes of everything in the published folder, as it would be copied into an image.</summary>
-    public long FolderBytes() => new DirectoryInfo(PublishedFolder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+    public long? FolderBytes() => PublishedFolder.Length == 0 ? null
+        : new DirectoryInfo(PublishedFolder).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     public static string Megabytes(long bytes) => (bytes / 1_000_000.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using ArgoEtl.Bench;
 
-// bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json]
+// bench run|startup [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json]
 //           [--threads 1,2] [--no-python] [--aot | --etl PATH] [--markdown FILE]
 // Each case runs in its own process so that its peak RSS is its own. DuckDB and argoetl-etl run --repeat times,
 // interleaved (DuckDB, ours, DuckDB, ours ...) so that a load spike from other work on the machine hits both alike, and
@@ -14,8 +14,8 @@ if (args.Length > 0 && args[0] == "duckdb-convert")
     return 0;
 }
 
-const string Usage = "usage: ArgoEtl.Bench run [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json] [--threads 1,2] [--no-python] [--aot | --etl PATH] [--markdown FILE]";
-if (args.Length == 0 || args[0] != "run")
+const string Usage = "usage: ArgoEtl.Bench run|startup [--dir DIR] [--out DIR] [--repeat N] [--sizes 200,1000] [--datasets narrow,wide] [--formats parquet,json] [--threads 1,2] [--no-python] [--aot | --etl PATH] [--markdown FILE]";
+if (args.Length == 0 || args[0] is not ("run" or "startup"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -51,6 +51,12 @@ var etl = args.Contains("--aot") ? EtlCommand.PublishAot(Path.Combine(dir, "argo
     : EtlCommand.For(Path.Combine(here, "ArgoEtl.Etl.dll"));
 var report = new Report();
 Console.Error.WriteLine($"argoetl-etl: {etl.Description}; {Environment.ProcessorCount} cores; load {Load.Now()}");
+if (args[0] == "startup")
+{
+    // Only the start-up table: bench startup [--aot | --etl PATH] [--repeat N].
+    Console.WriteLine(Startup.Measure(etl, dir, Math.Max(5, repeat * 3)).ToMarkdown(etl));
+    return 0;
+}
 
 foreach (var dataset in datasets)
 {

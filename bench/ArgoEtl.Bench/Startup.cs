@@ -71,7 +71,7 @@ internal sealed class Startup
         sb.AppendLine("| argoetl-etl build | start → input opened, min (ms) | median (ms) | runs | published folder (MB) | load |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|");
         sb.AppendLine(string.Create(inv,
-            $"| {etl.Description} | {sorted[0]:0} | {sorted[sorted.Count / 2]:0} | {sorted.Count} | {EtlCommand.Megabytes(etl.FolderBytes())} | {Load.Now()} |"));
+            $"| {etl.Description} | {sorted[0]:0} | {sorted[sorted.Count / 2]:0} | {sorted.Count} | {(etl.FolderBytes() is { } bytes ? EtlCommand.Megabytes(bytes) : "–")} | {Load.Now()} |"));
         return sb.ToString();
     }
 }

@@ -51,9 +51,12 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
     {
         Array.Clear(_cursors);
-        for (int row = 0; row < batch.Count; row++)
+        var kinds = KindsOf(batch.Columns);
+        int row = 0;
+        while (row < batch.Count)
         {
-            WriteRow(batch.Columns, row);
+            // The row loop runs outside the async state machine (whose locals live on the heap), up to a buffer's worth.
+            row = WriteRows(batch.Columns, kinds, row, batch.Count);
             if (_length >= FlushThreshold)
             {
                 await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
@@ -73,7 +76,58 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
         return ValueTask.CompletedTask;
     }
 
-    private void WriteRow(ColumnBuffer[] columns, int row)
+    // How each column's values are written, decided once per batch instead of a type test per value.
+    private enum ValueKind : byte
+    {
+        JsonText,
+        String,
+        Int32,
+        Int64,
+        Double,
+        Boolean,
+        Date,
+        Timestamp,
+    }
+
+    private ValueKind[] _kinds = [];
+
+    private ValueKind[] KindsOf(ColumnBuffer[] columns)
+    {
+        if (_kinds.Length != columns.Length)
+        {
+            _kinds = new ValueKind[columns.Length];
+        }
+
+        for (int c = 0; c < columns.Length; c++)
+        {
+            _kinds[c] = columns[c] is JsonNumberColumnBuffer ? ValueKind.JsonText : _types[c] switch
+            {
+                ColumnType.String => ValueKind.String,
+                ColumnType.Int32 => ValueKind.Int32,
+                ColumnType.Int64 => ValueKind.Int64,
+                ColumnType.Double => ValueKind.Double,
+                ColumnType.Boolean => ValueKind.Boolean,
+                ColumnType.Date => ValueKind.Date,
+                ColumnType.Timestamp => ValueKind.Timestamp,
+                _ => throw new InvalidOperationException($"No JSON mapping for column '{columns[c].Definition.Name}'."),
+            };
+        }
+
+        return _kinds;
+    }
+
+    // Rows from `row` until the buffer is full or the batch ends; returns the next row to write.
+    private int WriteRows(ColumnBuffer[] columns, ValueKind[] kinds, int row, int count)
+    {
+        for (; row < count && _length < FlushThreshold; row++)
+        {
+            WriteRow(columns, kinds, row);
+        }
+
+        return row;
+    }
+
+    private void WriteRow(ColumnBuffer[] columns, ValueKind[] kinds, int row)
     {
         if (columns.Length == 0)
         {
@@ -91,37 +145,32 @@ internal sealed class NdjsonBatchWriter : IBatchWriter
             }
 
             int i = _cursors[c]++;
-            if (column is JsonNumberColumnBuffer number)
+            switch (kinds[c])
             {
-                WriteRaw(number.ValueAt(i));
-                continue;
-            }
-
-            switch (_types[c])
-            {
-                case ColumnType.String:
+                case ValueKind.JsonText:
+                    WriteRaw(Unsafe.As<StringColumnBuffer>(column).ValueAt(i));
+                    break;
+                case ValueKind.String:
                     WriteString(Unsafe.As<StringColumnBuffer>(column).ValueAt(i));
                     break;
-                case ColumnType.Int32:
+                case ValueKind.Int32:
                     Format(Unsafe.As<ValueColumnBuffer<int>>(column).Values[i]);
                     break;
-                case ColumnType.Int64:
+                case ValueKind.Int64:
                     Format(Unsafe.As<ValueColumnBuffer<long>>(column).Values[i]);
                     break;
-                case ColumnType.Double:
+                case ValueKind.Double:
                     WriteDouble(Unsafe.As<ValueColumnBuffer<double>>(column).Values[i]);
                     break;
-                case ColumnType.Boolean:
+                case ValueKind.Boolean:
                     Append(Unsafe.As<ValueColumnBuffer<bool>>(column).Values[i] ? "true"u8 : "false"u8);
                     break;
-                case ColumnType.Date:
+                case ValueKind.Date:
                     WriteDate(Unsafe.As<ValueColumnBuffer<DateOnly>>(column).Values[i]);
                     break;
-                case ColumnType.Timestamp:
+                default:
                     WriteTimestamp(Unsafe.As<ValueColumnBuffer<DateTime>>(column).Values[i]);
                     break;
-                default:
-                    throw new InvalidOperationException($"No JSON mapping for column '{column.Definition.Name}'.");
             }
         }
 
