@@ -118,6 +118,15 @@ public static class Substrates
         return new Vsftpd(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
     }
 
+    /// <summary>As <see cref="StartVsftpdWithUser(string?)"/>, with <paramref name="passivePorts"/> passive ports, for clients that list and download at once.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static Vsftpd StartVsftpdWithUser(int passivePorts)
+    {
+        string user = "aeftp" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4));
+        EnsureAptPackages(("/usr/sbin/vsftpd", "vsftpd"));
+        return new Vsftpd(user, Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)), passivePorts);
+    }
+
     /// <summary>The test Kubernetes API server, with a kubeconfig for it.</summary>
     public static KubeApi StartKubeApi() => new();
 

@@ -18,8 +18,8 @@ public sealed class Vsftpd : RunningProcess
     {
     }
 
-    internal Vsftpd(string user, string password)
-        : base("vsftpd", (dir, port) => Start(dir, port, (user, password)), TimeSpan.FromSeconds(15))
+    internal Vsftpd(string user, string password, int passivePorts = 1)
+        : base("vsftpd", (dir, port) => Start(dir, port, (user, password), passivePorts), TimeSpan.FromSeconds(15))
     {
         User = user;
         Password = password;
@@ -35,9 +35,11 @@ public sealed class Vsftpd : RunningProcess
 
     public string Url => $"ftp://127.0.0.1:{Port}";
 
-    private static ProcessStartInfo Start(string dir, int port, (string Name, string Password)? user)
+    private static ProcessStartInfo Start(string dir, int port, (string Name, string Password)? user, int passivePorts = 1)
     {
-        int passivePort = FreePort();
+        // One passive port unless asked for more: vsftpd refuses PASV in a session while another holds the only one,
+        // so clients that list and download at once (a watcher and a pipeline step) need a range.
+        int passivePort = passivePorts == 1 ? FreePort() : FreePortRange(passivePorts);
         string root = Path.Combine(dir, "root");
         string upload = Path.Combine(root, "upload");
         string empty = Path.Combine(dir, "empty");
@@ -76,7 +78,7 @@ public sealed class Vsftpd : RunningProcess
             pasv_enable=YES
             pasv_address=127.0.0.1
             pasv_min_port={passivePort}
-            pasv_max_port={passivePort}
+            pasv_max_port={passivePort + passivePorts - 1}
             xferlog_enable=NO
             vsftpd_log_file={Path.Combine(dir, "xfer.log")}
             """));
@@ -87,6 +89,36 @@ public sealed class Vsftpd : RunningProcess
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"exec /usr/sbin/vsftpd '{config}' 0>&2");
         return start;
+    }
+
+    private static int FreePortRange(int count)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            int first = Random.Shared.Next(20_000, 29_000);
+            var listeners = new List<System.Net.Sockets.TcpListener>();
+            try
+            {
+                for (int p = first; p < first + count; p++)
+                {
+                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, p);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // One of them is taken: try another range.
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
     }
 
     // A local account for password logins: vsftpd authenticates through PAM, which wants a real user with a shell

@@ -59,6 +59,17 @@ public sealed class WorkloadTests : IDisposable
         Assert.Contains("'host' profile", error.Suggestion, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_examples_default_profile_is_refused_at_the_vsftpd_image_line_before_anything_is_built()
+    {
+        string example = Path.Combine(ArgoEtl.Testing.Substrates.RepoRoot, "examples", "ftp");
+        var profile = ArgoEtl.Core.Projects.SkaffoldProject.Load(example, new ArgoEtl.Core.Projects.ProjectContext("dev", "none", new Dictionary<string, string>())).Profiles[0];
+        var error = await Assert.ThrowsAsync<EtlException>(() => ArgoEtl.Core.Targets.Local.Pipeline.LocalProject.PrepareAsync(profile, _state, new Progress<ArgoEtl.Core.Dev.DevEvent>(), CancellationToken.None));
+        Assert.Equal("LocalUnsupportedField", error.Code);
+        Assert.EndsWith("vsftpd.yaml:" + (File.ReadAllLines(Path.Combine(example, "k8s", "vsftpd.yaml")).ToList().FindIndex(l => l.Contains("image: argoetl-vsftpd", StringComparison.Ordinal)) + 1), error.Target?.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_state, "build")));
+    }
+
     [Theory]
     [InlineData("        volumeMounts:\n        - {name: data, mountPath: /data, subPath: x}", "volumes:\n      - {name: data, emptyDir: {}}", "spec.template.spec.containers[0].volumeMounts[0].subPath")]
     [InlineData("        command: [/bin/server]", "", "spec.template.spec.containers[0].command")]

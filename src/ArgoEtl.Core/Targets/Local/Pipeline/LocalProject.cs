@@ -26,6 +26,17 @@ public static class LocalProject
         ArgumentNullException.ThrowIfNull(progress);
         var builder = new LocalArtifactBuilder(stateDirectory);
         var images = new Dictionary<string, EtlImage>(StringComparer.Ordinal);
+        var renderer = new SkaffoldManifestRenderer(new ProjectContext("dev"));
+
+        // A Deployment of a Dockerfile artifact cannot run here: refused at its image line before any build.
+        var containerArtifacts = profile.Artifacts.Where(a => DotNetBuilder.ProjectIn(Path.GetFullPath(Path.Combine(profile.ProjectDirectory, a.Context))) is null)
+            .Select(a => a.ImageName).ToHashSet(StringComparer.Ordinal);
+        if (containerArtifacts.Count > 0)
+        {
+            var unbuilt = await renderer.RenderAsync(profile, images, new Silent(), cancellationToken).ConfigureAwait(false);
+            Workloads.WorkloadParser.CheckArtifacts(Workloads.WorkloadParser.Parse([.. unbuilt.Select(r => r.ToDocument())]), containerArtifacts);
+        }
+
         foreach (var artifact in profile.Artifacts)
         {
             progress.Report(new DevEvent("build", $"Building {artifact.ImageName} for the local target"));
@@ -34,7 +45,15 @@ public static class LocalProject
             progress.Report(new DevEvent("build", $"{artifact.ImageName}: {image.FullyQualifiedName}{(image.Cached ? " (unchanged, not built again)" : string.Empty)}", image));
         }
 
-        var rendered = await new SkaffoldManifestRenderer(new ProjectContext("dev")).RenderAsync(profile, images, progress, cancellationToken).ConfigureAwait(false);
+        var rendered = await renderer.RenderAsync(profile, images, progress, cancellationToken).ConfigureAwait(false);
         return ([.. rendered.Select(r => r.ToDocument())], builder.Built);
+    }
+
+    /// <summary>The pre-build render's warnings (images not built yet) are not news: the real render reports its own.</summary>
+    private sealed class Silent : IProgress<DevEvent>
+    {
+        public void Report(DevEvent value)
+        {
+        }
     }
 }

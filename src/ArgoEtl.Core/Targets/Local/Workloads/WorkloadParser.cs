@@ -47,7 +47,24 @@ public static class WorkloadParser
     {
         ArgumentNullException.ThrowIfNull(workloads);
         ArgumentNullException.ThrowIfNull(hostImages);
-        foreach (var workload in workloads.Where(w => !hostImages.ContainsKey(w.Image)))
+        RefuseWhere(workloads, w => !hostImages.ContainsKey(w.Image));
+    }
+
+    /// <summary>
+    /// The same check before anything is built, on manifests rendered without images: a Deployment whose image is an
+    /// artifact built as a container (a Dockerfile) is refused at once, not after a build that may not even be
+    /// possible on this machine (a base image to pull).
+    /// </summary>
+    public static void CheckArtifacts(IEnumerable<WorkloadDefinition> workloads, IReadOnlySet<string> containerArtifacts)
+    {
+        ArgumentNullException.ThrowIfNull(containerArtifacts);
+        RefuseWhere(workloads, w => containerArtifacts.Contains(w.Image));
+    }
+
+    private static void RefuseWhere(IEnumerable<WorkloadDefinition> workloads, Func<WorkloadDefinition, bool> refused)
+    {
+        ArgumentNullException.ThrowIfNull(workloads);
+        foreach (var workload in workloads.Where(refused))
         {
             throw new EtlException(EtlErrors.LocalUnsupportedField, EtlErrorKind.InvalidArgument,
                 $"{workload}: image '{workload.Image}' at {workload.Where("/image")} is not built by the project from a .NET project, and the local target runs a Deployment only as such a host process (no pods, no container runtime for long-running servers).",
