@@ -21,6 +21,8 @@
         'Install-EtlInfra'
         'Uninstall-EtlInfra'
         'Get-EtlInfra'
+        'Get-EtlInfraLeftover'
+        'Remove-EtlInfraLeftover'
         'Get-EtlWorkflowToken'
         'Publish-EtlImage'
         'Start-EtlDev'

@@ -30,12 +30,10 @@ public static class InfraCompositions
             new SensorRbacComponent(),
             new UiTokenComponent(),
             new ArgoServerIngressComponent(),
-        };
-        if (eks.ArtifactBucket is not null)
-        {
-            components.Add(new S3ArtifactRepositoryComponent());
-        }
 
+            // Always part of the composition, so that an uninstall without -ArtifactBucket still removes its role.
+            new S3ArtifactRepositoryComponent(),
+        };
         return components;
     }
 }

@@ -58,6 +58,11 @@ public sealed class InfraService
         {
             var component = await part.ObjectsAsync(Planner.Context, cancellationToken).ConfigureAwait(false);
             var external = await part.ExternalProblemsAsync(Planner.Context, cancellationToken).ConfigureAwait(false);
+            if (component.Count == 0 && external is null)
+            {
+                continue; // Not part of this install (an artifact repository without -ArtifactBucket, a controller helm installs).
+            }
+
             var problems = new List<string>(external ?? []);
             foreach (var obj in component)
             {

@@ -176,3 +176,32 @@ public sealed class EksInfraTests : IDisposable
         Assert.Empty(aws.State.PodIdentityAssociations(Region, Cluster));
     }
 }
+
+/// <summary>The leftover report: what is tagged for the cluster, read-only; removal one by one.</summary>
+public sealed class EksLeftoverTests
+{
+    [Fact]
+    public async Task Finds_only_what_is_tagged_for_the_cluster_in_removal_order_and_removes_one_at_a_time()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        var elb = new Dictionary<string, string> { ["elbv2.k8s.aws/cluster"] = "etl" };
+        aws.State.AddTagged("networkinterface", "eni-1", "aws-K8S-i-1", new Dictionary<string, string> { ["cluster.k8s.amazonaws.com/name"] = "etl" });
+        aws.State.AddTagged("securitygroup", "sg-1", "k8s-traffic-etl", elb);
+        aws.State.AddTagged("securitygroup", "sg-2", "eks-cluster-sg-etl", new Dictionary<string, string> { ["kubernetes.io/cluster/etl"] = "owned" });
+        aws.State.AddTagged("targetgroup", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-argo/1", "k8s-argo", elb);
+        aws.State.AddTagged("loadbalancer", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/k8s-argo/1", "k8s-argo", elb);
+        aws.State.AddTagged("loadbalancer", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/other/2", "other", new Dictionary<string, string> { ["elbv2.k8s.aws/cluster"] = "prod" });
+        using var session = aws.Session("eu-west-1");
+        var leftovers = new Core.Infra.Eks.EksLeftovers(session);
+
+        var found = await leftovers.FindAsync("etl", default);
+        Assert.Equal(["LoadBalancer", "TargetGroup", "SecurityGroup", "SecurityGroup", "NetworkInterface"], found.Select(f => f.Kind));
+        Assert.Equal(0, aws.State.MutatingCalls);
+
+        Assert.True(await leftovers.RemoveAsync(found[0], default));
+        Assert.Equal(["arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/other/2"], aws.State.TaggedIds("loadbalancer"));
+        Assert.True(await leftovers.RemoveAsync(found[2], default));
+        Assert.False(await leftovers.RemoveAsync(found[2], default)); // EC2 answers InvalidGroup.NotFound: already gone
+        Assert.Equal(3, (await leftovers.FindAsync("etl", default)).Count);
+    }
+}

@@ -20,6 +20,11 @@ public sealed class S3ArtifactRepositoryComponent : InfraComponent
         ArgumentNullException.ThrowIfNull(context);
         var eks = context.RequireEks();
         var aws = context.RequireAws();
+        if (eks.ArtifactBucket is null)
+        {
+            return [];
+        }
+
         await EksFacts.TryIssuerAsync(context, cancellationToken).ConfigureAwait(false);
         string ns = context.Options.EventsNamespace;
         return
@@ -42,6 +47,11 @@ public sealed class S3ArtifactRepositoryComponent : InfraComponent
         ArgumentNullException.ThrowIfNull(context);
         var aws = context.RequireAws();
         var eks = context.RequireEks();
+        if (eks.ArtifactBucket is null)
+        {
+            return [];
+        }
+
         string issuer = await EksFacts.IssuerAsync(context, cancellationToken).ConfigureAwait(false);
         string role = eks.ArtifactRoleName;
         if (await EksFacts.Guard($"Reading IAM role {role}", role, ct => aws.Iam.GetRoleAsync(role, ct), cancellationToken).ConfigureAwait(false) is not null)

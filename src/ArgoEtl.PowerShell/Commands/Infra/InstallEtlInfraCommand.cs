@@ -7,7 +7,7 @@ using ArgoEtl.PowerShell.Infrastructure;
 namespace ArgoEtl.PowerShell.Commands.Infra;
 
 /// <summary>
-/// <para type="synopsis">Installs what Argo ETL pipelines need on a local cluster: Argo Events with a JetStream EventBus, the Sensors' service account, Argo Workflows with a UI token, and an S3-compatible object store as the artifact repository.</para>
+/// <para type="synopsis">Installs what Argo ETL pipelines need on a local cluster (Argo Events with a JetStream EventBus, the Sensors' service account, Argo Workflows with a UI token, an S3-compatible object store as the artifact repository) or on Amazon EKS (-Profile Eks).</para>
 /// <para type="description">Replaces the typical 'setup' Skaffold project. Applies, with server-side apply (field manager 'argoetl') in dependency order:
 /// the namespaces; Argo Events (pinned release) and an EventBus using JetStream; the operate-workflow-sa ServiceAccount with the Role Sensors need to
 /// create Workflows; Argo Workflows (pinned release; its CRDs need server-side apply); a service-account token Secret for the UI (see
@@ -15,11 +15,20 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// with the artifact-repositories ConfigMap marked as the default artifact repository and the artifact bucket created through the store's S3 API
 /// (over a port-forward unless -ObjectStoreEndpoint says where). It waits for each CRD to be Established and each Deployment
 /// to roll out, explaining a timeout with the object's events. Every object carries app.kubernetes.io/managed-by=argoetl; objects that existed
-/// before are left without it, so Uninstall-EtlInfra never deletes them. A second run reports everything unchanged. -WhatIf lists the plan.</para>
+/// before are left without it, so Uninstall-EtlInfra never deletes them. A second run reports everything unchanged. -WhatIf lists the plan.
+/// -Profile Eks -ClusterName works on an existing EKS cluster: the cluster's IAM OIDC provider; the AWS Load Balancer Controller's IAM policy
+/// (iam_policy.json of the pinned release, once per account); its role (IRSA, or EKS Pod Identity with -PodIdentity) and ServiceAccount; the controller
+/// (helm when on PATH, else its rendered manifests from -ManifestSource aws-load-balancer-controller/controller.yaml); then the Argo components as above with
+/// argo-server behind an ALB Ingress, and the artifact repository on S3 (-ArtifactBucket) instead of an in-cluster store. A failing AWS step undoes the
+/// AWS changes of the same run only.</para>
 /// </summary>
 /// <example>
 /// <code>Install-EtlInfra -Profile Local</code>
 /// <para>Installs the platform on the current kube context and creates the artifact bucket through a port-forward to the object store.</para>
+/// </example>
+/// <example>
+/// <code>Install-EtlInfra -Profile Eks -ClusterName etl -Region eu-west-1 -ArtifactBucket my-artifacts -WhatIf</code>
+/// <para>Shows each AWS step (OIDC provider, the controller's policy and role) and each object the Eks platform would apply, without changing anything.</para>
 /// </example>
 /// <example>
 /// <code>Get-EtlProfile ./setup -Name local | Install-EtlInfra -ManifestSource ./argo-manifests -WhatIf</code>
@@ -27,7 +36,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// </example>
 [Cmdlet(VerbsLifecycle.Install, "EtlInfra", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
 [OutputType(typeof(AppliedObject))]
-public sealed class InstallEtlInfraCommand : KubeCmdlet
+public sealed class InstallEtlInfraCommand : InfraCmdlet
 {
     private const string NameSet = "Name";
     private const string ObjectSet = "Object";
@@ -39,11 +48,24 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
     public EtlProfile? InputObject { get; set; }
 
     /// <summary>
-    /// <para type="description">The platform to install. Local (minikube and similar single-node clusters) is the one supported today.</para>
+    /// <para type="description">The platform to install: Local (minikube and similar single-node clusters), or Eks (an existing Amazon EKS cluster: its OIDC provider, the AWS Load Balancer Controller with its IAM policy and role, Argo behind an ALB; needs -ClusterName).</para>
     /// </summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
-    [ValidateSet("Local")]
-    public string Profile { get; set; } = "Local";
+    [ValidateSet("Local", "Eks")]
+    public override string Profile { get; set; } = "Local";
+
+    /// <summary>
+    /// <para type="description">Eks: give the controller its role through EKS Pod Identity (a pod identity association) instead of IRSA.</para>
+    /// </summary>
+    [Parameter]
+    public SwitchParameter PodIdentity { get; set; }
+
+    /// <summary>
+    /// <para type="description">Eks: the S3 bucket (existing) for the default artifact repository, reached by Workflows through an IRSA role; default: no artifact repository.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ArtifactBucket { get; set; }
 
     /// <summary>
     /// <para type="description">The EventBus's JetStream version. Default: 2.10.10.</para>
@@ -92,36 +114,44 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
         ObjectStoreEndpoint = ObjectStoreEndpoint,
     };
 
+    protected override EksOptions EksOptions(string clusterName) => new() { ClusterName = clusterName, PodIdentity = PodIdentity, ArtifactBucket = ArtifactBucket };
+
     protected override void ProcessRecord()
     {
         try
         {
-            if (InputObject is { IsBase: false } profile && !profile.Name.Equals("local", StringComparison.OrdinalIgnoreCase))
+            if (InputObject is { IsBase: false } profile)
             {
-                throw new EtlException(EtlErrors.InfraProfileUnsupported, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows; only 'local' is supported today.",
-                    "Pipe the 'local' profile (Get-EtlProfile -Name local), or use -Profile Local.", profile.Name);
+                Profile = profile.Name.ToLowerInvariant() switch
+                {
+                    "local" => "Local",
+                    "eks" => "Eks",
+                    _ => throw new EtlException("InfraProfileUnsupported", EtlErrorKind.InvalidArgument, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows ('local' or 'eks').",
+                        "Pipe the 'local' or 'eks' profile (Get-EtlProfile -Name local), or use -Profile Local / -Profile Eks.", profile.Name),
+                };
             }
 
             using var client = Connect();
-            var options = Options();
-            var service = new InfraService(client, options);
+            var service = Service(client, Options(), Timeout);
             var engine = new ApplyEngine(client) { Force = Force, Timeout = Timeout };
-            var plan = Run(ct => service.Planner.PlanAsync(ct));
-            var preview = Run(ct => engine.PlanAsync(plan, ct));
-            bool approved = true;
+            var plan = Run(ct => service.Planner.PlanInstallAsync(ct));
+            var preview = Run(ct => engine.PlanAsync(plan.Objects, ct));
+
+            // Every step is shown, in the order it runs: AWS first, then the objects, then what follows them.
+            bool approved = Approve(plan.Before);
             foreach (var step in preview)
             {
                 approved &= ShouldProcess($"{step.Kind}/{step.Name}{(step.Namespace is null ? string.Empty : $" (namespace {step.Namespace})")} on {client.Context ?? client.Server.ToString()}", $"Server-side apply ({step.Action})");
             }
 
-            approved &= ShouldProcess($"s3://{options.ArtifactBucket} at {(options.ObjectStoreEndpoint is { } endpoint ? ArgoEtl.Etl.Storage.UrlRedaction.Redact(endpoint) : null) ?? $"service minio:9000 in {options.EventsNamespace} (port-forward)"}", "Create bucket");
-
+            approved &= Approve(plan.After);
             if (!approved)
             {
                 return;
             }
 
-            var applied = RunReporting("Installing the Argo ETL platform", plan.Count, (AppliedObject a) => a.ToString(), (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
+            int total = plan.Before.Count + plan.Objects.Count + plan.After.Count;
+            var applied = RunReporting($"Installing the Argo ETL platform ({Profile})", total, (AppliedObject a) => a.ToString(), (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
             WriteObject(applied, enumerateCollection: true);
         }
         catch (EtlException ex)
