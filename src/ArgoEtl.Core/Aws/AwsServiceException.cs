@@ -38,7 +38,12 @@ public sealed class AwsServiceException : Exception
     public string AwsMessage { get; }
 
     public bool IsNotFound => Code is "NotFound" or "NoSuchEntity" or "NoSuchBucket" or "ResourceNotFoundException" or "RepositoryNotFoundException"
+        or "LoadBalancerNotFound" or "TargetGroupNotFound" or "InvalidGroup.NotFound" or "InvalidNetworkInterfaceID.NotFound"
         || Status == HttpStatusCode.NotFound;
+
+    /// <summary>The entity exists already, or is in use: IAM EntityAlreadyExists/DeleteConflict, EKS ResourceInUseException, HTTP 409.</summary>
+    public bool IsConflict => Code is "EntityAlreadyExists" or "DeleteConflict" or "ResourceInUseException" or "ResourceInUse" or "DuplicateLoadBalancerName"
+        or "DependencyViolation" or "InvalidNetworkInterface.InUse" || Status == HttpStatusCode.Conflict;
 
     /// <summary>Worth another try: throttling and server-side failures.</summary>
     public bool IsTransient => Code is "Throttling" or "ThrottlingException" or "TooManyRequestsException" or "RequestLimitExceeded" or "SlowDown"
@@ -56,6 +61,7 @@ public sealed class AwsServiceException : Exception
                 or "MissingAuthenticationToken" => ("AwsCredentialsRejected", EtlErrorKind.Authentication,
                 "Check the access key and secret (or refresh the session, e.g. 'aws sso login'), and that they belong to this endpoint."),
             _ when IsNotFound => ("AwsResourceNotFound", EtlErrorKind.NotFound, "Check the name and the region."),
+            _ when IsConflict => ("AwsConflict", EtlErrorKind.Conflict, "Something else holds or uses this resource; see the message, resolve it, and run again."),
             _ when IsTransient => ("AwsServiceUnavailable", EtlErrorKind.Connection, "AWS kept failing after retries; try again later."),
             "InvalidParameter" or "InvalidParameterValue" or "ValidationError" or "MalformedPolicyDocument" or "InvalidArgument" or "MalformedXML"
                 => ("AwsInvalidRequest", EtlErrorKind.InvalidArgument, "Correct the value named in the message."),

@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SecurityToken;
 using Amazon.SecurityToken.Model;
+using ArgoEtl.Etl.Aws;
 
 namespace ArgoEtl.Core.Aws;
 
@@ -9,35 +10,50 @@ namespace ArgoEtl.Core.Aws;
 public sealed record CallerIdentity(string Account, string Arn, string UserId);
 
 /// <summary>
-/// Resolved credentials, region and endpoints, and the clients built from them: AWSSDK.S3 and AWSSDK.SecurityToken
-/// where they exist, and small SigV4-signed clients for SNS and IAM (and later ECR and EKS), which are not served here.
+/// The one connection → client factory: credentials, region and endpoints resolved once from an <see cref="AwsConnection"/>
+/// (the same record the data plane uses), and every client built from them — AWSSDK.S3 through <see cref="S3ClientFactory"/>
+/// and AWSSDK.SecurityToken where they exist, and small SigV4-signed clients for SNS, IAM, ECR, EKS, ELBv2 and EC2, which
+/// are not served here. Notifications, infra and publishing all take a session, so they agree on region and endpoint.
 /// </summary>
 public sealed class AwsSession : IDisposable
 {
     private readonly AWSCredentials _credentials;
-    private readonly AwsConnection _connection;
-    private readonly SignedHttpClient _http;
+    private readonly SignedHttpClient _queryHttp;
     private readonly SignedHttpClient _jsonHttp;
+    private readonly SignedHttpClient _restJsonHttp;
+    private readonly SignedHttpClient _ec2Http;
     private AmazonS3Client? _s3;
 
-    public AwsSession(AwsConnection connection)
+    /// <param name="connection">Where and as whom.</param>
+    /// <param name="handler">The HTTP handler under the signed clients (tests put a fault-injecting proxy here); null: the default.</param>
+    public AwsSession(AwsConnection connection, HttpMessageHandler? handler = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        _connection = connection;
+        Connection = connection;
         Region = connection.ResolveRegion();
         _credentials = connection.ResolveCredentials();
-        _http = new SignedHttpClient(_credentials, AwsQueryClient.ParseError);
-        Sns = new SnsClient(new AwsQueryClient(_http, "sns", "2010-03-31", EndpointFor("sns"), Region));
-        Iam = new IamClient(new AwsQueryClient(_http, "iam", "2010-05-08", EndpointFor("iam"), IamSigningRegion));
-        _jsonHttp = new SignedHttpClient(_credentials, AwsJsonClient.ParseError);
+        _queryHttp = new SignedHttpClient(_credentials, AwsQueryClient.ParseError, handler);
+        _jsonHttp = new SignedHttpClient(_credentials, AwsJsonClient.ParseError, handler);
+        _restJsonHttp = new SignedHttpClient(_credentials, AwsRestJsonClient.ParseError, handler);
+        _ec2Http = new SignedHttpClient(_credentials, AwsQueryClient.ParseError, handler);
+        Sns = new SnsClient(new AwsQueryClient(_queryHttp, "sns", "2010-03-31", EndpointFor("sns"), Region));
+        Iam = new IamClient(new AwsQueryClient(_queryHttp, "iam", "2010-05-08", EndpointFor("iam"), IamSigningRegion), Partition);
         Ecr = new EcrClient(new AwsJsonClient(_jsonHttp, "ecr", "AmazonEC2ContainerRegistry_V20150921", EndpointFor("ecr"), Region));
+        Eks = new EksClient(new AwsRestJsonClient(_restJsonHttp, "eks", EndpointFor("eks"), Region));
+        Elb = new ElbClient(new AwsQueryClient(_queryHttp, "elasticloadbalancing", "2015-12-01", EndpointFor("elasticloadbalancing"), Region));
+        Ec2 = new Ec2Client(new AwsQueryClient(_ec2Http, "ec2", "2016-11-15", EndpointFor("ec2"), Region) { ResultIsRoot = true });
     }
+
+    /// <summary>What this session was opened with (for building further clients the same way).</summary>
+    public AwsConnection Connection { get; }
 
     public string Region { get; }
 
     /// <summary>aws, aws-cn or aws-us-gov: the first part of every ARN in this region.</summary>
-    public string Partition => Region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
-        : Region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws";
+    public string Partition => PartitionOf(Region);
+
+    /// <summary>The DNS suffix of this partition's endpoints (amazonaws.com, amazonaws.com.cn).</summary>
+    public string DnsSuffix => Partition == "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com";
 
     public SnsClient Sns { get; }
 
@@ -45,12 +61,24 @@ public sealed class AwsSession : IDisposable
 
     public EcrClient Ecr { get; }
 
-    public AmazonS3Client S3 => _s3 ??= CreateS3();
+    public EksClient Eks { get; }
+
+    public ElbClient Elb { get; }
+
+    public Ec2Client Ec2 { get; }
+
+    public AmazonS3Client S3 => _s3 ??= S3ClientFactory.Create(Connection with { Region = Region }, _credentials, maxErrorRetry: 4);
+
+    public static string PartitionOf(string region)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        return region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn" : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws";
+    }
 
     public async Task<CallerIdentity> GetCallerIdentityAsync(CancellationToken cancellationToken)
     {
         var config = new AmazonSecurityTokenServiceConfig { MaxErrorRetry = 4 };
-        if (_connection.ResolveEndpoint("sts") is { } endpoint)
+        if (Connection.ResolveEndpoint("sts") is { } endpoint)
         {
             config.ServiceURL = endpoint.ToString();
             config.AuthenticationRegion = Region;
@@ -88,8 +116,10 @@ public sealed class AwsSession : IDisposable
     public void Dispose()
     {
         _s3?.Dispose();
-        _http.Dispose();
+        _queryHttp.Dispose();
         _jsonHttp.Dispose();
+        _restJsonHttp.Dispose();
+        _ec2Http.Dispose();
     }
 
     // IAM is global: one endpoint per partition, signed for that partition's home region.
@@ -100,38 +130,13 @@ public sealed class AwsSession : IDisposable
         _ => "us-east-1",
     };
 
-    private Uri EndpointFor(string service) => _connection.ResolveEndpoint(service) ?? (service, Partition) switch
+    /// <summary>Where calls to a service go: the connection's endpoint URL, else the service's regional AWS endpoint.</summary>
+    public Uri EndpointFor(string service) => Connection.ResolveEndpoint(service) ?? (service, Partition) switch
     {
         ("iam", "aws-cn") => new Uri("https://iam.cn-north-1.amazonaws.com.cn/"),
         ("iam", "aws-us-gov") => new Uri("https://iam.us-gov.amazonaws.com/"),
         ("iam", _) => new Uri("https://iam.amazonaws.com/"),
-        ("ecr", "aws-cn") => new Uri($"https://api.ecr.{Region}.amazonaws.com.cn/"),
-        ("ecr", _) => new Uri($"https://api.ecr.{Region}.amazonaws.com/"),
-        ("sts", "aws") => new Uri($"https://sts.{Region}.amazonaws.com/"),
-        (_, "aws-cn") => new Uri($"https://{service}.{Region}.amazonaws.com.cn/"),
-        _ => new Uri($"https://{service}.{Region}.amazonaws.com/"),
+        ("ecr", _) => new Uri($"https://api.ecr.{Region}.{DnsSuffix}/"),
+        _ => new Uri($"https://{service}.{Region}.{DnsSuffix}/"),
     };
-
-    private AmazonS3Client CreateS3()
-    {
-        var config = new AmazonS3Config
-        {
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 4,
-            RetryMode = RequestRetryMode.Standard,
-        };
-        if (_connection.ResolveEndpoint("s3") is { } endpoint)
-        {
-            config.ServiceURL = endpoint.ToString();
-            config.AuthenticationRegion = Region;
-            config.ForcePathStyle = true;
-        }
-        else
-        {
-            config.RegionEndpoint = AwsConnection.RegionEndpointFor(Region);
-        }
-
-        return new AmazonS3Client(_credentials, config);
-    }
 }

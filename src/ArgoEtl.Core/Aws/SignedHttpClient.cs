@@ -1,12 +1,17 @@
 using System.Net;
 using Amazon.Runtime;
 using Amazon.Runtime.Signing;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Aws;
 
 /// <summary>A response body and its status, for the protocol layers to parse.</summary>
-public sealed record AwsHttpResponse(HttpStatusCode Status, string Body, string? ContentType);
+public sealed record AwsHttpResponse(HttpStatusCode Status, string Body, string? ContentType)
+{
+    /// <summary>The x-amzn-ErrorType header: where REST-JSON services (EKS) name the error.</summary>
+    public string? ErrorTypeHeader { get; init; }
+}
 
 /// <summary>
 /// Sends AWS requests signed with AWSSDK.Core's SigV4 signer (the SDK's own code, so credentials from any source of
@@ -42,7 +47,10 @@ public sealed class SignedHttpClient : IDisposable
                 using var request = await BuildAsync(service, signingRegion, method, uri, body, contentType, headers, cancellationToken).ConfigureAwait(false);
                 using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                var result = new AwsHttpResponse(response.StatusCode, text, response.Content.Headers.ContentType?.MediaType);
+                var result = new AwsHttpResponse(response.StatusCode, text, response.Content.Headers.ContentType?.MediaType)
+                {
+                    ErrorTypeHeader = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null,
+                };
                 if ((int)response.StatusCode < 300)
                 {
                     return result;

@@ -1,37 +1,51 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Amazon.Runtime;
-using Amazon.S3;
 using ArgoEtl.Core.Kubernetes;
-using ArgoEtl.Etl.Storage;
 
 namespace ArgoEtl.Core.Infra;
 
-/// <summary>Install, inspect, uninstall the local platform, and read the Argo Workflows UI token.</summary>
-public sealed class InfraService(KubeClient client, InfraOptions options)
+/// <summary>Install, inspect and uninstall a platform composition (Local by default), and read the Argo Workflows UI token.</summary>
+public sealed class InfraService
 {
-    public InfraPlanner Planner { get; } = new(client, options);
+    private readonly KubeClient client;
+    private readonly InfraOptions options;
 
+    /// <summary>The Local platform.</summary>
+    public InfraService(KubeClient client, InfraOptions options)
+        : this(new InfraPlanner(client, options))
+    {
+    }
+
+    public InfraService(InfraPlanner planner)
+    {
+        ArgumentNullException.ThrowIfNull(planner);
+        Planner = planner;
+        client = planner.Context.Client;
+        options = planner.Context.Options;
+    }
+
+    public InfraPlanner Planner { get; }
+
+    /// <summary>Applies <paramref name="plan"/> (objects from <see cref="InfraPlanner.PlanAsync"/>) and runs every component's post-apply steps.</summary>
     public async Task<IReadOnlyList<AppliedObject>> InstallAsync(IReadOnlyList<KubeObject> plan, ApplyEngine engine, IProgress<AppliedObject>? progress, CancellationToken cancellationToken)
     {
+        var full = await Planner.PlanInstallAsync(cancellationToken).ConfigureAwait(false);
+        return await InstallAsync(full with { Objects = plan }, engine, progress, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The steps before the objects (rolled back together, only what this run made, when one fails), the objects by
+    /// server-side apply, then the steps after.
+    /// </summary>
+    public async Task<IReadOnlyList<AppliedObject>> InstallAsync(InfraInstallPlan plan, ApplyEngine engine, IProgress<AppliedObject>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(engine);
-        var applied = await engine.ApplyAsync(plan, InfraOptions.ProjectName, Planner.RunId(), progress, cancellationToken).ConfigureAwait(false);
-
-        // The store's S3 API: where the caller says, or through a port-forward to its service (no exec into the pod).
-        AppliedObject bucket;
-        if (options.ObjectStoreEndpoint is { } endpoint)
-        {
-            bucket = await CreateBucketAsync(endpoint, engine.Timeout, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await using var forward = PortForward.Start(client, options.EventsNamespace, "service", "minio", 9000);
-            bucket = await CreateBucketAsync(new Uri($"http://{forward.Local}"), engine.Timeout, cancellationToken).ConfigureAwait(false);
-        }
-
-        progress?.Report(bucket);
-        return [.. applied, bucket];
+        var before = await InfraStep.RunAsync(plan.Before, progress, cancellationToken).ConfigureAwait(false);
+        var applied = await engine.ApplyAsync(plan.Objects, InfraOptions.ProjectName, Planner.RunId(), progress, cancellationToken).ConfigureAwait(false);
+        var after = await InfraStep.RunAsync(plan.After, progress, cancellationToken).ConfigureAwait(false);
+        return [.. before, .. applied, .. after];
     }
 
     /// <summary>Each component: its objects exist, CRDs are Established, Deployments available, the token filled in.</summary>
@@ -39,11 +53,12 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
     {
         var map = new ResourceMap(client);
         await map.RefreshAsync(cancellationToken).ConfigureAwait(false);
-        var plan = await Planner.PlanAsync(cancellationToken).ConfigureAwait(false);
         var statuses = new List<InfraComponentStatus>();
-        foreach (var component in plan.GroupBy(o => o.Component))
+        foreach (var part in Planner.Components)
         {
-            var problems = new List<string>();
+            var component = await part.ObjectsAsync(Planner.Context, cancellationToken).ConfigureAwait(false);
+            var external = await part.ExternalProblemsAsync(Planner.Context, cancellationToken).ConfigureAwait(false);
+            var problems = new List<string>(external ?? []);
             foreach (var obj in component)
             {
                 var resource = map.Find(obj.ApiVersion, obj.Kind);
@@ -74,14 +89,14 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
             }
 
             // A namespace alone (perhaps one that existed before) does not make a component installed.
-            int expected = component.Count(o => o.Kind != "Namespace");
+            int expected = component.Count(o => o.Kind != "Namespace") + (external is null ? 0 : Math.Max(1, external.Count));
             int absent = problems.Count(p => !p.StartsWith("Namespace/", StringComparison.Ordinal) && (p.EndsWith("missing", StringComparison.Ordinal) || p.Contains("not served", StringComparison.Ordinal)));
-            bool allMissing = absent == expected;
+            bool allMissing = absent == expected || (external is not null && component.Count == 0 && absent > 0);
             statuses.Add(new InfraComponentStatus
             {
-                Component = component.Key,
+                Component = part.Name,
                 Status = problems.Count == 0 ? "Healthy" : allMissing ? "Missing" : "Degraded",
-                Objects = component.Count(),
+                Objects = component.Count,
                 Problems = problems,
             });
         }
@@ -115,45 +130,6 @@ public sealed class InfraService(KubeClient client, InfraOptions options)
         string token = secret.Body?["data"]?["token"]?.GetValue<string>() ?? throw new EtlException("WorkflowTokenPending", EtlErrorKind.Connection,
             $"Secret {InfraPlanner.UiTokenSecret} has no token yet.", "The token controller fills it in within seconds; try again.", InfraPlanner.UiTokenSecret);
         return "Bearer " + Encoding.UTF8.GetString(Convert.FromBase64String(token));
-    }
-
-    // Through the S3 API with the store's own root credentials, read from the Secret (never printed). A store that is
-    // still starting refuses connections for a while: retried until the timeout.
-    private async Task<AppliedObject> CreateBucketAsync(Uri endpoint, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var secret = await client.RequireAsync(HttpMethod.Get, $"/api/v1/namespaces/{options.EventsNamespace}/secrets/{InfraSecrets.ObjectStoreSecret}", null, "application/json",
-            "Reading the object store's credentials", cancellationToken).ConfigureAwait(false);
-        string Field(string key) => Encoding.UTF8.GetString(Convert.FromBase64String(secret?["data"]?[key]?.GetValue<string>() ?? string.Empty));
-        using var s3 = new AmazonS3Client(new BasicAWSCredentials(Field("root-user"), Field("root-password")), new AmazonS3Config
-        {
-            ServiceURL = endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = "us-east-1",
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                await s3.PutBucketAsync(options.ArtifactBucket, cancellationToken).ConfigureAwait(false);
-                return new AppliedObject { Kind = "S3Bucket", Name = options.ArtifactBucket, Action = "created", Component = InfraPlanner.ObjectStore };
-            }
-            catch (AmazonS3Exception ex) when (ex.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-            {
-                return new AppliedObject { Kind = "S3Bucket", Name = options.ArtifactBucket, Action = "unchanged", Component = InfraPlanner.ObjectStore };
-            }
-            catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException && DateTime.UtcNow < deadline && ex is not AmazonS3Exception { StatusCode: HttpStatusCode.Forbidden })
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AmazonServiceException ex)
-            {
-                throw new EtlException("ArtifactBucketFailed", EtlErrorKind.Connection, $"Creating bucket '{options.ArtifactBucket}' at {UrlRedaction.Redact(endpoint)} failed: {UrlRedaction.Redact(ex.ErrorCode ?? ex.Message)}",
-                    "Check that the object store is running (kubectl get pods -n argo-events), or pass -ObjectStoreEndpoint with an address of its S3 API.", UrlRedaction.Redact(endpoint), ex);
-            }
-        }
     }
 
     private static bool Condition(JsonNode? obj, string type) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Events;
 using ArgoEtl.Etl.Output;
@@ -63,7 +64,7 @@ internal sealed class CliArguments
 
     public TransformOptions Transform { get; private set; } = new();
 
-    public S3Settings S3 { get; private set; } = new();
+    public AwsConnection S3 { get; private set; } = new();
 
     public bool Help { get; private set; }
 
@@ -111,9 +112,9 @@ internal sealed class CliArguments
                 case "--rejects": result.Rejects = Value(); break;
                 case "--compression": transform = transform with { Compression = ParseEnum<ParquetCompression>(arg, Value()) }; break;
                 case "--row-group-size": transform = transform with { RowGroupSize = ParsePositive(arg, Value()) }; break;
-                case "--s3-endpoint": result.S3 = result.S3 with { EndpointUrl = Value() }; break;
+                case "--s3-endpoint": result.S3 = result.S3 with { EndpointUrl = AwsConnection.ParseEndpoint(Value(), "--s3-endpoint") }; break;
                 case "--s3-region": result.S3 = result.S3 with { Region = Value() }; break;
-                case "--s3-path-style": result.S3 = result.S3 with { ForcePathStyle = true }; break;
+                case "--s3-path-style": result.S3 = result.S3 with { S3ForcePathStyle = true }; break;
                 case "--aws-profile": result.S3 = result.S3 with { ProfileName = Value() }; break;
                 case "--ftp-url": result.FtpUrl = Value(); break;
                 default:

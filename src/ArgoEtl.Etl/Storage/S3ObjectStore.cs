@@ -1,9 +1,8 @@
 using System.Net;
-using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ArgoEtl.Etl.Aws;
 
 namespace ArgoEtl.Etl.Storage;
 
@@ -18,41 +17,14 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
 
     private const long PartSize = 16L << 20;
     private readonly AmazonS3Client _client;
-    private readonly string _endpoint = "the AWS S3 endpoint";
+    private readonly string _endpoint;
 
-    public S3ObjectStore(S3Settings settings)
+    /// <summary>A store over the connection's S3 endpoint (see <see cref="S3ClientFactory"/>: the one way S3 clients are built).</summary>
+    public S3ObjectStore(AwsConnection connection)
     {
-        ArgumentNullException.ThrowIfNull(settings);
-        settings = settings.WithEnvironmentDefaults();
-        var config = new AmazonS3Config
-        {
-            // Non-AWS stores (MinIO, s3rver) reject or mis-store the SDK's default flexible checksums.
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-            MaxErrorRetry = 5,
-            RetryMode = RequestRetryMode.Standard,
-        };
-        if (settings.EndpointUrl is not null)
-        {
-            if (!Uri.TryCreate(settings.EndpointUrl, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https") || endpoint.Host.Length == 0)
-            {
-                string shown = UrlRedaction.Redact(settings.EndpointUrl);
-                throw new EtlException("S3EndpointInvalid", EtlErrorKind.InvalidArgument, $"The S3 endpoint '{shown}' is not an http:// or https:// URL.",
-                    "Give the endpoint as a URL, e.g. http://localhost:9000 (--s3-endpoint, -EndpointUrl or AWS_ENDPOINT_URL_S3).", shown);
-            }
-
-            _endpoint = $"{endpoint.Scheme}://{endpoint.Authority}";
-            config.ServiceURL = settings.EndpointUrl;
-            config.AuthenticationRegion = settings.Region ?? "us-east-1";
-            config.ForcePathStyle = settings.ForcePathStyle ?? true;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(settings.Region ?? "us-east-1");
-            config.ForcePathStyle = settings.ForcePathStyle ?? false;
-        }
-
-        _client = ResolveCredentials(settings) is { } credentials ? new AmazonS3Client(credentials, config) : new AmazonS3Client(config);
+        ArgumentNullException.ThrowIfNull(connection);
+        _endpoint = S3ClientFactory.Describe(connection);
+        _client = S3ClientFactory.Create(connection);
     }
 
     public async Task<(Stream Content, long? Length)> OpenReadAsync(ObjectLocation location, CancellationToken cancellationToken)
@@ -155,22 +127,6 @@ public sealed class S3ObjectStore : IObjectStore, IDisposable
         }
 
         return null;
-    }
-
-    private static AWSCredentials? ResolveCredentials(S3Settings settings)
-    {
-        if (settings.ProfileName is null)
-        {
-            return null;
-        }
-
-        if (new CredentialProfileStoreChain().TryGetAWSCredentials(settings.ProfileName, out var credentials))
-        {
-            return credentials;
-        }
-
-        throw new EtlException("AwsProfileNotFound", EtlErrorKind.Authentication, $"AWS profile '{settings.ProfileName}' was not found.",
-            "Check the profile name in ~/.aws/config and ~/.aws/credentials, or unset AWS_PROFILE.", settings.ProfileName);
     }
 
     // The SDK lets transport failures through as they are (HttpRequestException, SocketException, a timeout's

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Output;
 using ArgoEtl.Etl.Storage;
 
@@ -12,12 +13,13 @@ namespace ArgoEtl.Etl.Transform;
 public sealed class EtlRunner : IDisposable
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
-    private readonly S3Settings _s3Settings;
+    private readonly AwsConnection _aws;
     private readonly LocalFileStore _files = new();
     private readonly FtpObjectStore _ftp = new();
     private S3ObjectStore? _s3;
 
-    public EtlRunner(S3Settings? s3Settings = null) => _s3Settings = s3Settings ?? new S3Settings();
+    /// <param name="aws">How S3 locations are reached; default: the SDK chain and the AWS_* environment.</param>
+    public EtlRunner(AwsConnection? aws = null) => _aws = aws ?? new AwsConnection();
 
     public async Task<EtlResult> RunAsync(EtlJob job, IProgress<TransformProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -217,7 +219,7 @@ public sealed class EtlRunner : IDisposable
 
     private IObjectStore StoreFor(ObjectLocation location) => location.Kind switch
     {
-        LocationKind.S3 => _s3 ??= new S3ObjectStore(_s3Settings),
+        LocationKind.S3 => _s3 ??= new S3ObjectStore(_aws),
         LocationKind.Ftp => _ftp,
         _ => _files,
     };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Events;
 using ArgoEtl.Etl.Output;
@@ -197,7 +198,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
             ThrowTerminatingError(ErrorRecords.From(ex));
         }
 
-        _runner = new EtlRunner(new S3Settings { EndpointUrl = EndpointUrl, Region = Region, ProfileName = ProfileName });
+        _runner = new EtlRunner(new AwsConnection { EndpointUrl = EndpointUrl is null ? null : AwsConnection.ParseEndpoint(EndpointUrl, "-EndpointUrl"), Region = Region, ProfileName = ProfileName });
     }
 
     protected override void ProcessRecord()

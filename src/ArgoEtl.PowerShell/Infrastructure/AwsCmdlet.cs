@@ -2,6 +2,7 @@ using System.Management.Automation;
 using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Changes;
+using ArgoEtl.Etl.Aws;
 
 namespace ArgoEtl.PowerShell.Infrastructure;
 
@@ -38,13 +39,17 @@ public abstract class AwsCmdlet : EtlCmdlet
     [Parameter]
     public Uri? EndpointUrl { get; set; }
 
-    protected AwsSession OpenSession() => new(new AwsConnection
+    /// <summary>The connection these parameters describe (the data plane takes it as it is).</summary>
+    protected AwsConnection Connection() => new()
     {
         Region = Region,
         ProfileName = ProfileName,
         EndpointUrl = EndpointUrl,
         Credentials = Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password),
-    });
+    };
+
+    /// <summary>The session (every AWS client) for these parameters.</summary>
+    protected AwsSession OpenSession() => new(Connection());
 
     /// <summary>
     /// Shows each planned change to ShouldProcess (so -WhatIf lists them all) and says whether every one was approved.

@@ -21,8 +21,20 @@ public sealed class AwsState
     /// <summary>Topic ARN → attributes (Policy, DisplayName, ...).</summary>
     internal Dictionary<string, Dictionary<string, string>> Topics { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Role name → policy name → policy document (JSON).</summary>
-    internal Dictionary<string, Dictionary<string, string>> Roles { get; } = new(StringComparer.Ordinal);
+    /// <summary>Role name → the role (trust policy, inline policies, attached managed policies, tags).</summary>
+    internal Dictionary<string, RoleState> Roles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Policy ARN → customer managed policy.</summary>
+    internal Dictionary<string, ManagedPolicyState> Policies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Provider ARN → IAM OIDC provider.</summary>
+    internal Dictionary<string, OidcProviderState> OidcProviders { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>(region, name) → EKS cluster.</summary>
+    internal Dictionary<(string Region, string Name), EksClusterState> Clusters { get; } = [];
+
+    /// <summary>ELBv2 load balancers and target groups, EC2 security groups and network interfaces (kind, id).</summary>
+    internal List<TaggedResource> Tagged { get; } = [];
 
     /// <summary>Subscription ARN → subscription (pending ones included).</summary>
     internal Dictionary<string, SnsSubscription> Subscriptions { get; } = new(StringComparer.Ordinal);
@@ -108,11 +120,107 @@ public sealed class AwsState
         }
     }
 
-    public void AddRole(string name)
+    /// <summary>A role made by someone else (default trust: EC2), e.g. a node role.</summary>
+    public void AddRole(string name, string? trustPolicy = null)
     {
         lock (Gate)
         {
-            Roles.TryAdd(name, new Dictionary<string, string>(StringComparer.Ordinal));
+            Roles.TryAdd(name, new RoleState(name, trustPolicy ?? """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"""));
+        }
+    }
+
+    /// <summary>An EKS cluster (made by eksctl, say) with one node group whose node role exists; returns its OIDC issuer URL.</summary>
+    public string AddCluster(string name, string region, string nodeRole = "eks-node-role")
+    {
+        lock (Gate)
+        {
+            var cluster = new EksClusterState(name, region);
+            cluster.Nodegroups["ng-1"] = $"arn:aws:iam::{AccountId}:role/{nodeRole}";
+            Clusters[(region, name)] = cluster;
+            Roles.TryAdd(nodeRole, new RoleState(nodeRole, """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"""));
+            return cluster.Issuer;
+        }
+    }
+
+    /// <summary>A managed policy made by someone else, optionally attached to a user elsewhere.</summary>
+    public string AddPolicy(string name, string document, string? attachedToUser = null)
+    {
+        lock (Gate)
+        {
+            var policy = new ManagedPolicyState(name, document);
+            if (attachedToUser is not null)
+            {
+                policy.OtherAttachments.Add(attachedToUser);
+            }
+
+            Policies[policy.Arn] = policy;
+            return policy.Arn;
+        }
+    }
+
+    /// <summary>A load balancer, target group, security group or network interface, as a controller or eksctl left it.</summary>
+    public void AddTagged(string kind, string id, string name, IReadOnlyDictionary<string, string> tags, string status = "available")
+    {
+        lock (Gate)
+        {
+            Tagged.Add(new TaggedResource(kind, id, name, "vpc-0test", new Dictionary<string, string>(tags, StringComparer.Ordinal)) { Status = status });
+        }
+    }
+
+    public IReadOnlyList<string> TaggedIds(string kind)
+    {
+        lock (Gate)
+        {
+            return [.. Tagged.Where(t => t.Kind == kind).Select(t => t.Id)];
+        }
+    }
+
+    public IReadOnlyList<string> RoleNames()
+    {
+        lock (Gate)
+        {
+            return [.. Roles.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public string? RoleTrustPolicy(string role)
+    {
+        lock (Gate)
+        {
+            return Roles.TryGetValue(role, out var r) ? r.TrustPolicy : null;
+        }
+    }
+
+    public IReadOnlyList<string> AttachedPolicies(string role)
+    {
+        lock (Gate)
+        {
+            return Roles.TryGetValue(role, out var r) ? [.. r.Attached] : [];
+        }
+    }
+
+    public IReadOnlyList<string> PolicyArns()
+    {
+        lock (Gate)
+        {
+            return [.. Policies.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    public IReadOnlyList<string> OidcProviderArns()
+    {
+        lock (Gate)
+        {
+            return [.. OidcProviders.Keys.Order(StringComparer.Ordinal)];
+        }
+    }
+
+    /// <summary>Pod identity associations of a cluster as (namespace, service account, role ARN).</summary>
+    public IReadOnlyList<(string Namespace, string ServiceAccount, string RoleArn)> PodIdentityAssociations(string region, string cluster)
+    {
+        lock (Gate)
+        {
+            return Clusters.TryGetValue((region, cluster), out var c) ? [.. c.Associations.Select(a => (a.Namespace, a.ServiceAccount, a.RoleArn))] : [];
         }
     }
 
@@ -175,7 +283,7 @@ public sealed class AwsState
     {
         lock (Gate)
         {
-            return Roles.TryGetValue(role, out var policies) ? new Dictionary<string, string>(policies) : new Dictionary<string, string>();
+            return Roles.TryGetValue(role, out var r) ? new Dictionary<string, string>(r.Inline) : new Dictionary<string, string>();
         }
     }
 

@@ -14,7 +14,7 @@ namespace ArgoEtl.TestServers.Aws;
 /// configuration, SNS topics, IAM role inline policies and STS GetCallerIdentity, all on one loopback port (as
 /// LocalStack does). The service is taken from the SigV4 credential scope. Test-only controls live under /_argoetl/.
 /// </summary>
-public sealed class LocalAwsServer : IAsyncDisposable
+public sealed partial class LocalAwsServer : IAsyncDisposable
 {
     private LoopbackHost _host = null!;
 
@@ -111,6 +111,14 @@ public sealed class LocalAwsServer : IAsyncDisposable
         else if (auth.Service == "ecr")
         {
             await EcrAsync(context, auth.Region, content).ConfigureAwait(false);
+        }
+        else if (auth.Service == "eks")
+        {
+            await EksAsync(context, auth.Region, rawPath, rawQuery, content).ConfigureAwait(false);
+        }
+        else if (auth.Service == "ec2")
+        {
+            await Ec2Async(context, auth.Region, ParseForm(Encoding.UTF8.GetString(content))).ConfigureAwait(false);
         }
         else
         {
@@ -247,8 +255,7 @@ public sealed class LocalAwsServer : IAsyncDisposable
     private async Task QueryAsync(HttpContext context, string service, string region, Dictionary<string, string> form)
     {
         string action = form.GetValueOrDefault("Action") ?? string.Empty;
-        bool mutating = action is "CreateTopic" or "SetTopicAttributes" or "DeleteTopic" or "PutRolePolicy" or "DeleteRolePolicy"
-            or "Subscribe" or "ConfirmSubscription" or "Unsubscribe" or "Publish";
+        bool mutating = AwsActions.IsMutating(action);
         State.Calls.Enqueue(new AwsCall(service, action, mutating));
         if (TryFault(action, out var fault))
         {
@@ -260,6 +267,7 @@ public sealed class LocalAwsServer : IAsyncDisposable
         {
             "sns" => Sns(action, region, form),
             "iam" => Iam(action, form),
+            "elasticloadbalancing" => Elb(action, form),
             "sts" => Sts(action),
             _ => QueryResult.Error(400, "InvalidAction", $"Service {service} is not served here."),
         };
@@ -285,6 +293,7 @@ public sealed class LocalAwsServer : IAsyncDisposable
         ["sns"] = "http://sns.amazonaws.com/doc/2010-03-31/",
         ["iam"] = "https://iam.amazonaws.com/doc/2010-05-08/",
         ["sts"] = "https://sts.amazonaws.com/doc/2011-06-15/",
+        ["elasticloadbalancing"] = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/",
     };
 
     private QueryResult Sns(string action, string region, Dictionary<string, string> form)
@@ -485,51 +494,6 @@ public sealed class LocalAwsServer : IAsyncDisposable
 
     private static string RegionOf(string? arn) => arn?.Split(':') is { Length: > 3 } parts && parts[3].Length > 0 ? parts[3] : "us-east-1";
 
-    private QueryResult Iam(string action, Dictionary<string, string> form)
-    {
-        string role = form.GetValueOrDefault("RoleName") ?? string.Empty;
-        string policy = form.GetValueOrDefault("PolicyName") ?? string.Empty;
-        lock (State.Gate)
-        {
-            if (!State.Roles.TryGetValue(role, out var policies))
-            {
-                return QueryResult.Error(404, "NoSuchEntity", $"The role with name {role} cannot be found.");
-            }
-
-            switch (action)
-            {
-                case "PutRolePolicy":
-                    string document = form.GetValueOrDefault("PolicyDocument") ?? string.Empty;
-                    if (!IsJsonObject(document))
-                    {
-                        return QueryResult.Error(400, "MalformedPolicyDocument", "Syntax errors in policy.");
-                    }
-
-                    policies[policy] = document;
-                    return QueryResult.Ok();
-                case "GetRolePolicy":
-                    if (!policies.TryGetValue(policy, out var stored))
-                    {
-                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
-                    }
-
-                    // IAM returns policy documents URL-encoded.
-                    return QueryResult.Ok(new XElement("RoleName", role), new XElement("PolicyName", policy), new XElement("PolicyDocument", Uri.EscapeDataString(stored)));
-                case "DeleteRolePolicy":
-                    if (!policies.Remove(policy))
-                    {
-                        return QueryResult.Error(404, "NoSuchEntity", $"The role policy with name {policy} cannot be found.");
-                    }
-
-                    return QueryResult.Ok();
-                case "ListRolePolicies":
-                    return QueryResult.Ok(new XElement("PolicyNames", policies.Keys.Order(StringComparer.Ordinal).Select(p => new XElement("member", p))), new XElement("IsTruncated", "false"));
-                default:
-                    return QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
-            }
-        }
-    }
-
     private static QueryResult Sts(string action) => action == "GetCallerIdentity"
         ? QueryResult.Ok(new XElement("Arn", $"arn:aws:iam::{AwsState.AccountId}:user/argoetl-test"), new XElement("UserId", "AIDAARGOETLTEST"), new XElement("Account", AwsState.AccountId))
         : QueryResult.Error(400, "InvalidAction", $"The action {action} is not valid for this endpoint.");
@@ -640,6 +604,10 @@ public sealed class LocalAwsServer : IAsyncDisposable
             case ["_argoetl", "roles", var name]:
                 State.AddRole(name);
                 break;
+            case ["_argoetl", "eks", "clusters", var name]:
+                // The issuer is the answer, so a test knows what the OIDC provider's URL will be.
+                await context.Response.WriteAsync(State.AddCluster(name, query.GetValueOrDefault("region") ?? "us-east-1")).ConfigureAwait(false);
+                return;
             case ["_argoetl", "notification", var bucket] when context.Request.Method == "PUT":
                 State.SetNotification(bucket, Encoding.UTF8.GetString(content));
                 break;
@@ -683,7 +651,11 @@ public sealed class LocalAwsServer : IAsyncDisposable
             {
                 topics = State.Topics.ToDictionary(t => t.Key, t => t.Value.GetValueOrDefault("Policy")),
                 notifications = State.Notifications.ToDictionary(n => n.Key, n => n.Value.ToString(SaveOptions.DisableFormatting)),
-                roles = State.Roles.ToDictionary(r => r.Key, r => r.Value.Keys.Order(StringComparer.Ordinal).ToArray()),
+                roles = State.Roles.ToDictionary(r => r.Key, r => r.Value.Inline.Keys.Order(StringComparer.Ordinal).ToArray()),
+                attachedPolicies = State.Roles.ToDictionary(r => r.Key, r => r.Value.Attached.ToArray()),
+                policies = State.Policies.Keys.Order(StringComparer.Ordinal).ToArray(),
+                oidcProviders = State.OidcProviders.Keys.Order(StringComparer.Ordinal).ToArray(),
+                podIdentityAssociations = State.Clusters.Values.SelectMany(c => c.Associations.Select(a => $"{c.Name}/{a.Namespace}/{a.ServiceAccount}")).ToArray(),
                 calls = State.Calls.Select(c => new { c.Service, c.Action, c.Mutating }).ToArray(),
                 subscriptions = State.Subscriptions.Values.Select(s => new { s.Arn, s.TopicArn, s.Endpoint, s.Confirmed }).ToArray(),
                 deliveries = State.Sns.Attempts.Select(a => new { a.Endpoint, a.Type, a.Status }).ToArray(),
@@ -727,6 +699,8 @@ public sealed class LocalAwsServer : IAsyncDisposable
     {
         "s3" => WriteS3ErrorAsync(context, status, code, message, null),
         "ecr" => JsonErrorAsync(context, status, code, message),
+        "eks" => RestJsonErrorAsync(context, status, code, message),
+        "ec2" => Ec2ErrorAsync(context, status, code, message),
         _ => WriteQueryErrorAsync(context, service, status, code, message),
     };
 

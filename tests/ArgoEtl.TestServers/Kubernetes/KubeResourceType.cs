@@ -26,5 +26,6 @@ public sealed record KubeResourceType(string Group, string Version, string Kind,
         new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false, []),
         new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false, ["pc"]),
         new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false, ["crd", "crds"]),
+        new("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true, ["ing"]),
     ];
 }

@@ -1,5 +1,6 @@
 using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.TestServers.Aws;
 
 namespace ArgoEtl.Tests.Aws;

@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Notifications;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Storage;
 using ArgoEtl.Tests.Aws;
 using ArgoEtl.TestServers.Aws;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Storage;
 using ArgoEtl.Etl.Transform;
 
@@ -155,7 +156,7 @@ public sealed class DestinationSafetyTests
         string input = Path.Combine(dir.Path, "in.csv");
         await File.WriteAllTextAsync(input, Csv);
         string local = Path.Combine(dir.Path, "artifacts", "output.json");
-        using var runner = new EtlRunner(new S3Settings { EndpointUrl = "http://127.0.0.1:1" });
+        using var runner = new EtlRunner(new AwsConnection { EndpointUrl = new Uri("http://127.0.0.1:1") });
         var job = new EtlJob { Input = ObjectLocation.File(input), Output = ObjectLocation.S3("bucket", "out.json"), LocalOutput = local };
         var error = await Assert.ThrowsAsync<EtlException>(() => runner.RunAsync(job));
         // Without credentials in this process the upload fails before connecting; with them, at the closed port. Either way it fails.

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Etl.Output;
 using ArgoEtl.Etl.Storage;
 using ArgoEtl.Etl.Transform;
@@ -16,7 +17,7 @@ public sealed class S3EndToEndTests(S3rverFixture s3) : IClassFixture<S3rverFixt
 {
     private const string Csv = "no,name,score\n1,Kim,87\n2,\"Lee, J\",92\n3,Park,\n";
 
-    private S3Settings Settings => new() { EndpointUrl = s3.Server.Endpoint, Region = "us-east-1" };
+    private AwsConnection Settings => new() { EndpointUrl = new Uri(s3.Server.Endpoint), Region = "us-east-1" };
 
     private async Task<string> NewBucketAsync()
     {
@@ -149,7 +150,7 @@ public sealed class S3EndToEndTests(S3rverFixture s3) : IClassFixture<S3rverFixt
         await PutAsync(bucket, "input/scores.csv", Csv);
         await using var proxy = await FaultInjectingProxy.StartAsync(new Uri(s3.Server.Endpoint));
         proxy.FailNext(2);
-        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint.ToString() }));
+        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint }));
 
         var result = await runner.RunAsync(new EtlJob { Input = ObjectLocation.S3(bucket, "input/scores.csv") });
 
@@ -166,7 +167,7 @@ public sealed class S3EndToEndTests(S3rverFixture s3) : IClassFixture<S3rverFixt
         await using var proxy = await FaultInjectingProxy.StartAsync(new Uri(s3.Server.Endpoint));
         proxy.Applies = r => r.Method == "PUT";
         proxy.FailNext(int.MaxValue);
-        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint.ToString() }));
+        using var runner = WithS3Credentials(() => new EtlRunner(Settings with { EndpointUrl = proxy.Endpoint }));
 
         var ex = await Assert.ThrowsAsync<EtlException>(() => runner.RunAsync(new EtlJob { Input = ObjectLocation.S3(bucket, "input/scores.csv") }));
 

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Images;
 using ArgoEtl.Core.Projects;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.PowerShell.Infrastructure;
 
 namespace ArgoEtl.PowerShell.Commands.Images;

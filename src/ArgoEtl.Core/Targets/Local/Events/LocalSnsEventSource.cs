@@ -77,7 +77,7 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
             return fromSpec;
         }
 
-        return _options.SnsEndpoint ?? new Aws.AwsConnection().ResolveEndpoint("sns");
+        return _options.SnsEndpoint ?? new ArgoEtl.Etl.Aws.AwsConnection().ResolveEndpoint("sns");
     }
 
     private async Task SubscribeAsync(Uri sns, CancellationToken cancellationToken)
@@ -87,7 +87,7 @@ public sealed partial class LocalSnsEventSource : ILocalEventSource
             : null;
         try
         {
-            _aws = new Aws.AwsSession(new Aws.AwsConnection { EndpointUrl = sns, Region = _definition.EffectiveRegion, Credentials = credentials });
+            _aws = new Aws.AwsSession(new ArgoEtl.Etl.Aws.AwsConnection { EndpointUrl = sns, Region = _definition.EffectiveRegion, Credentials = credentials });
             await _aws.Sns.SubscribeAsync(_definition.TopicArn, "http", SubscribedUrl, cancellationToken).ConfigureAwait(false);
             _options.Verbose?.Invoke($"{_definition}: subscribed {SubscribedUrl} to {_definition.TopicArn} at {sns}.");
         }

@@ -6,6 +6,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using ArgoEtl.Core.Runs;
+using ArgoEtl.Etl.Aws;
 using ArgoEtl.Core.Targets.Local.Events;
 using ArgoEtl.Core.Targets.Local.Sensors;
 using ArgoEtl.Core.Targets.Local.Steps;
@@ -338,15 +339,12 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private async Task<string> PutObjectAsync(string bucket, string key, string path, CancellationToken cancellationToken)
     {
-        var config = new AmazonS3Config
+        using var client = S3ClientFactory.Create(new AwsConnection
         {
-            ServiceURL = _store.Endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = _store.Region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        };
-        using var client = new AmazonS3Client(new BasicAWSCredentials(_store.Credentials.AccessKeyId, _store.Credentials.SecretAccessKey), config);
+            EndpointUrl = _store.Endpoint,
+            Region = _store.Region,
+            Credentials = new BasicAWSCredentials(_store.Credentials.AccessKeyId, _store.Credentials.SecretAccessKey),
+        });
         var response = await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, FilePath = path, ContentType = "text/csv", UseChunkEncoding = false }, cancellationToken).ConfigureAwait(false);
         return response.ETag.Trim('"');
     }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using ArgoEtl.Etl.Aws;
 
 namespace ArgoEtl.Core.Targets.Local.Workflows;
 
@@ -14,14 +15,7 @@ namespace ArgoEtl.Core.Targets.Local.Workflows;
 internal sealed class ArtifactTransfer(HttpClient http)
 {
     public static AmazonS3Client Client(Uri endpoint, string accessKey, string secretKey, string region) =>
-        new(new BasicAWSCredentials(accessKey, secretKey), new AmazonS3Config
-        {
-            ServiceURL = endpoint.ToString(),
-            ForcePathStyle = true,
-            AuthenticationRegion = region,
-            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-        });
+        S3ClientFactory.Create(new AwsConnection { EndpointUrl = endpoint, Region = region, Credentials = new BasicAWSCredentials(accessKey, secretKey) });
 
     public static async Task DownloadS3Async(AmazonS3Client client, string bucket, string key, string path, CancellationToken cancellationToken)
     {

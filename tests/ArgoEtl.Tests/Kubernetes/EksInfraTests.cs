@@ -1,0 +1,178 @@
+using System.Text.Json;
+using ArgoEtl.Core.Infra;
+using ArgoEtl.Core.Kubernetes;
+using ArgoEtl.Tests.Aws;
+using ArgoEtl.TestServers.Aws;
+
+namespace ArgoEtl.Tests.Kubernetes;
+
+/// <summary>Install/Get/Uninstall of the Eks composition against the local AWS endpoint (EKS, IAM, STS) and the test API server.</summary>
+public sealed class EksInfraTests : IDisposable
+{
+    private const string Region = "eu-west-1";
+    private const string Cluster = "etl";
+    private const string PolicyJson = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["elasticloadbalancing:Describe*","ec2:Describe*"],"Resource":"*"}]}""";
+    private readonly string _source = Directory.CreateTempSubdirectory("argoetl-eks-manifests-").FullName;
+
+    public EksInfraTests()
+    {
+        // The Argo releases from ../shared/argo, and a small rendered controller (what helm template would give).
+        string shared = Path.Combine(ArgoEtl.Testing.Substrates.SharedDirectory, "argo");
+        foreach (string folder in new[] { "events", "workflows" })
+        {
+            Directory.CreateSymbolicLink(Path.Combine(_source, folder), Path.Combine(shared, folder));
+        }
+
+        string controller = Directory.CreateDirectory(Path.Combine(_source, "aws-load-balancer-controller")).FullName;
+        File.WriteAllText(Path.Combine(controller, "iam_policy.json"), PolicyJson);
+        File.WriteAllText(Path.Combine(controller, "controller.yaml"), """
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {name: aws-load-balancer-controller, namespace: kube-system}
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: aws-load-balancer-controller, namespace: kube-system}
+            spec:
+              replicas: 1
+              selector: {matchLabels: {app: lbc}}
+              template:
+                metadata: {labels: {app: lbc}}
+                spec:
+                  serviceAccountName: aws-load-balancer-controller
+                  containers:
+                  - name: controller
+                    image: example.invalid/aws-load-balancer-controller:v2.13.3
+                    args: [--cluster-name=your-cluster-name, --ingress-class=alb]
+            """);
+    }
+
+    public void Dispose() => Directory.Delete(_source, recursive: true);
+
+    private (InfraService Service, ApplyEngine Engine) Eks(LocalAws aws, KubeTestKit kit, bool podIdentity = false, string? bucket = "etl-artifacts")
+    {
+        var eks = new EksOptions { ClusterName = Cluster, PodIdentity = podIdentity, ArtifactBucket = bucket };
+        var context = new InfraContext(kit.Client, new InfraOptions { ManifestSource = _source }) { Aws = aws.Session(Region), Eks = eks };
+        return (new InfraService(new InfraPlanner(context, InfraCompositions.Eks(eks))), new ApplyEngine(kit.Client) { PollInterval = TimeSpan.FromMilliseconds(50) });
+    }
+
+    private static async Task<KubeTestKit> ClusterAsync()
+    {
+        var kit = await KubeTestKit.StartAsync();
+        kit.Store.CrdEstablishDelay = TimeSpan.FromMilliseconds(50);
+        return kit;
+    }
+
+    [Fact]
+    public async Task Installs_oidc_provider_policy_irsa_role_controller_and_argo_then_a_second_run_changes_nothing_and_uninstall_twice_leaves_only_what_was_there()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        string issuer = aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, engine) = Eks(aws, kit);
+
+        // Planning (what -WhatIf shows) makes no mutating call.
+        var plan = await service.Planner.PlanInstallAsync(default);
+        await engine.PlanAsync(plan.Objects, default);
+        Assert.Equal(0, aws.State.MutatingCalls);
+        Assert.Equal(["IamOidcProvider", "IamPolicy", "IamRole", "IamRolePolicyAttachment", "IamRole", "IamRolePolicy"], plan.Before.Select(s => s.Kind));
+
+        var first = await service.InstallAsync(plan, engine, null, default);
+        Assert.Contains(first, r => r is { Kind: "IamOidcProvider", Action: "created" });
+        string host = issuer["https://".Length..];
+        var trust = JsonDocument.Parse(aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller")!).RootElement.GetProperty("Statement")[0];
+        Assert.Equal("sts:AssumeRoleWithWebIdentity", trust.GetProperty("Action").GetString());
+        Assert.Equal("system:serviceaccount:kube-system:aws-load-balancer-controller", trust.GetProperty("Condition").GetProperty("StringEquals").GetProperty(host + ":sub").GetString());
+        Assert.Equal("sts.amazonaws.com", trust.GetProperty("Condition").GetProperty("StringEquals").GetProperty(host + ":aud").GetString());
+        Assert.Equal([$"arn:aws:iam::{AwsState.AccountId}:policy/AWSLoadBalancerControllerIAMPolicy"], aws.State.AttachedPolicies("etl-aws-load-balancer-controller"));
+
+        var sa = kit.Store.Get(kit.Store.Find("", "v1", "serviceaccounts")!, "kube-system", "aws-load-balancer-controller");
+        Assert.Equal($"arn:aws:iam::{AwsState.AccountId}:role/etl-aws-load-balancer-controller", sa.Body["metadata"]!["annotations"]!["eks.amazonaws.com/role-arn"]!.GetValue<string>());
+        var deployment = kit.Store.Get(kit.Store.Find("apps", "v1", "deployments")!, "kube-system", "aws-load-balancer-controller");
+        Assert.Contains("--cluster-name=etl", deployment.Body["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(200, kit.Store.Get(kit.Store.Find("networking.k8s.io", "v1", "ingresses")!, "argo", "argo-server").Status);
+        Assert.Contains("bucket: etl-artifacts", kit.Store.Get(kit.Store.Find("", "v1", "configmaps")!, "argo-events", "artifact-repositories").Body.ToJsonString(), StringComparison.Ordinal);
+
+        // Twice = no change: no AWS step planned, no mutating call, every object unchanged.
+        int mutating = aws.State.MutatingCalls;
+        var second = await service.InstallAsync(await service.Planner.PlanInstallAsync(default), engine, null, default);
+        Assert.Equal(mutating, aws.State.MutatingCalls);
+        Assert.All(second, r => Assert.StartsWith("unchanged", r.Action, StringComparison.Ordinal));
+
+        var status = await service.StatusAsync(default);
+        Assert.Equal("Healthy", status.Single(s => s.Component == "OidcProvider").Status);
+        Assert.Equal("Healthy", status.Single(s => s.Component == "LoadBalancerControllerRole").Status);
+
+        // Uninstall: AWS steps for what Install made, then the labelled objects; a second uninstall has nothing to do.
+        var removal = await service.Planner.PlanRemovalAsync(default);
+        await InfraStep.RunAsync(removal, null, default);
+        await engine.DeleteAsync(await InfraService.OwnedAsync(engine, default), null, default);
+        Assert.Empty(aws.State.OidcProviderArns());
+        Assert.Empty(aws.State.PolicyArns());
+        Assert.Equal(["eks-node-role"], aws.State.RoleNames());
+        Assert.Equal(200, kit.Store.Get(kit.Store.Find("", "v1", "namespaces")!, null, "kube-system").Status);
+        mutating = aws.State.MutatingCalls;
+        Assert.Empty(await service.Planner.PlanRemovalAsync(default));
+        Assert.Empty(await InfraService.OwnedAsync(engine, default));
+        Assert.Equal(mutating, aws.State.MutatingCalls);
+        Assert.Equal("Missing", (await service.StatusAsync(default)).Single(s => s.Component == "OidcProvider").Status);
+    }
+
+    [Fact]
+    public async Task A_failure_in_step_3_rolls_back_only_what_this_run_created()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        string issuer = aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, engine) = Eks(aws, kit, bucket: null);
+
+        // The OIDC provider existed before (eksctl made it): this run makes the policy and the role, then fails attaching.
+        using (var seed = aws.Session(Region))
+        {
+            await seed.Iam.CreateOpenIdConnectProviderAsync(issuer, ["sts.amazonaws.com"], null, null, default);
+        }
+
+        aws.State.FailNext("AttachRolePolicy", 400, "LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10");
+        var plan = await service.Planner.PlanInstallAsync(default);
+        Assert.DoesNotContain(plan.Before, s => s.Kind == "IamOidcProvider");
+        var error = await Assert.ThrowsAsync<EtlException>(() => service.InstallAsync(plan, engine, null, default));
+        Assert.Contains("LimitExceeded", error.Message, StringComparison.Ordinal);
+
+        Assert.Single(aws.State.OidcProviderArns());
+        Assert.Empty(aws.State.PolicyArns());
+        Assert.Equal(["eks-node-role"], aws.State.RoleNames());
+        Assert.Empty(await InfraService.OwnedAsync(engine, default));
+    }
+
+    [Fact]
+    public async Task Pod_identity_and_a_policy_still_attached_elsewhere_which_uninstall_never_deletes()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, engine) = Eks(aws, kit, podIdentity: true, bucket: null);
+
+        await service.InstallAsync(await service.Planner.PlanInstallAsync(default), engine, null, default);
+        var association = Assert.Single(aws.State.PodIdentityAssociations(Region, Cluster));
+        Assert.Equal(("kube-system", "aws-load-balancer-controller"), (association.Namespace, association.ServiceAccount));
+        Assert.Contains("pods.eks.amazonaws.com", aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller"), StringComparison.Ordinal);
+        Assert.Empty((await service.Planner.PlanInstallAsync(default)).Before);
+
+        // Another cluster's controller role uses the account-wide policy too.
+        string policyArn = $"arn:aws:iam::{AwsState.AccountId}:policy/AWSLoadBalancerControllerIAMPolicy";
+        aws.State.AddRole("other-cluster-lbc");
+        using (var other = aws.Session(Region))
+        {
+            await other.Iam.AttachRolePolicyAsync("other-cluster-lbc", policyArn, default);
+        }
+
+        var removal = await service.Planner.PlanRemovalAsync(default);
+        Assert.Contains(removal, s => s.Kind == "IamPolicy" && s.Action.StartsWith("Keep", StringComparison.Ordinal));
+        var results = await InfraStep.RunAsync(removal, null, default);
+        Assert.Contains(results, r => r is { Kind: "EksPodIdentityAssociation", Action: "deleted" });
+        Assert.Equal([policyArn], aws.State.PolicyArns());
+        Assert.Equal([policyArn], aws.State.AttachedPolicies("other-cluster-lbc"));
+        Assert.DoesNotContain("etl-aws-load-balancer-controller", aws.State.RoleNames());
+        Assert.Empty(aws.State.PodIdentityAssociations(Region, Cluster));
+    }
+}
