@@ -25,6 +25,7 @@
         'Publish-EtlImage'
         'Start-EtlDev'
         'Invoke-EtlPipeline'
+        'Wait-EtlIngress'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
