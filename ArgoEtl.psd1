@@ -28,6 +28,7 @@
         'Start-EtlDev'
         'Remove-EtlDeployment'
         'Invoke-EtlPipeline'
+        'Wait-EtlIngress'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

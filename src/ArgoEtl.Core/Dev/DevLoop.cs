@@ -123,22 +123,38 @@ public sealed class DevLoop
             }
 
             _session.Profile = _profile;
-            phase = "before-render hooks";
-            await _phases.Hooks.RunAsync(HookPhase.BeforeRender, _session, _progress, cancellationToken).ConfigureAwait(false);
-            phase = "render";
-            var objects = await _phases.Renderer.RenderAsync(_profile, _images, _progress, cancellationToken).ConfigureAwait(false);
-            phase = "before hooks";
-            await _phases.Hooks.RunAsync(HookPhase.Before, _session, _progress, cancellationToken).ConfigureAwait(false);
-            phase = "deploy";
-            var applied = await deployer.DeployAsync(objects, [.. _images.Values], _progress, cancellationToken).ConfigureAwait(false);
-            _session.Deployed = applied;
-            foreach (var one in applied)
+            IReadOnlyList<Kubernetes.AppliedObject> applied = [];
+            // A second pass only when the after hooks set a template value the deploy did not have yet (a webhook url
+            // known once the deployed Ingress has an address): render and deploy again with it, once.
+            for (int pass = 0; pass < 2; pass++)
             {
-                _progress.Report(new DevEvent("deploy", one.ToString(), one));
+                phase = "before-render hooks";
+                await _phases.Hooks.RunAsync(HookPhase.BeforeRender, _session, _progress, cancellationToken).ConfigureAwait(false);
+                phase = "render";
+                var rendered = _session.Values;
+                var objects = await _phases.Renderer.RenderAsync(_profile, _images, _progress, cancellationToken).ConfigureAwait(false);
+                phase = "before hooks";
+                await _phases.Hooks.RunAsync(HookPhase.Before, _session, _progress, cancellationToken).ConfigureAwait(false);
+                phase = "deploy";
+                applied = await deployer.DeployAsync(objects, [.. _images.Values], _progress, cancellationToken).ConfigureAwait(false);
+                _session.Deployed = applied;
+                foreach (var one in applied)
+                {
+                    _progress.Report(new DevEvent("deploy", one.ToString(), one));
+                }
+
+                phase = "after hooks";
+                await _phases.Hooks.RunAsync(HookPhase.After, _session, _progress, cancellationToken).ConfigureAwait(false);
+                var now = _session.Values;
+                var changed = now.Where(v => !rendered.TryGetValue(v.Key, out var old) || old != v.Value).Select(v => v.Key).ToList();
+                if (changed.Count == 0 || pass == 1)
+                {
+                    break;
+                }
+
+                _progress.Report(new DevEvent("hook", $"after hooks set {string.Join(", ", changed)}; rendering and deploying again"));
             }
 
-            phase = "after hooks";
-            await _phases.Hooks.RunAsync(HookPhase.After, _session, _progress, cancellationToken).ConfigureAwait(false);
 
             // Logs, runs and forwards start before the status check: a Sensor that does not become ready says why in its log.
             if (!_capabilitiesStarted && !_options.Once)

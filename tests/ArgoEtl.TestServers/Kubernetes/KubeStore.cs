@@ -44,6 +44,12 @@ public sealed partial class KubeStore
     /// <summary>How long a new CRD takes to report Established (real servers take a moment; the engine must wait).</summary>
     public TimeSpan CrdEstablishDelay { get; set; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// How long the stand-in load balancer controller takes to give an Ingress of class alb an address
+    /// (status.loadBalancer.ingress[0].hostname); an Ingress annotated argoetl.test/no-address: "true" never gets one.
+    /// </summary>
+    public TimeSpan IngressAddressDelay { get; set; } = TimeSpan.FromMilliseconds(800);
+
     /// <summary>Validates objects of argoproj.io kinds; returns the problems, or null when valid.</summary>
     public Func<string, JsonObject, IReadOnlyList<string>?>? Validator { get; set; }
 
@@ -436,6 +442,16 @@ public sealed partial class KubeStore
                 obj["status"] ??= new JsonObject { ["conditions"] = new JsonArray() };
                 _ = EstablishLaterAsync(type, obj["metadata"]!["name"]!.GetValue<string>());
                 break;
+            case "Ingress":
+                bool alb = obj["spec"]?["ingressClassName"]?.GetValue<string>() == "alb";
+                bool addressed = obj["status"]?["loadBalancer"]?["ingress"] is not null;
+                bool never = obj["metadata"]?["annotations"]?["argoetl.test/no-address"]?.GetValue<string>() == "true";
+                if (alb && !addressed && !never)
+                {
+                    _ = AddressLaterAsync(type, obj["metadata"]!["namespace"]!.GetValue<string>(), obj["metadata"]!["name"]!.GetValue<string>());
+                }
+
+                break;
             case "Deployment" or "StatefulSet":
                 long replicas = obj["spec"]?["replicas"]?.GetValue<long>() ?? 1;
                 bool stuck = obj["metadata"]?["annotations"]?["argoetl.test/stuck"]?.GetValue<string>() == "true";
@@ -498,6 +514,21 @@ public sealed partial class KubeStore
         var stored = new Stored(pod);
         Bucket(pods)[Key(pods, ns, name)] = stored;
         Notify(pods, "ADDED", stored);
+    }
+
+    // The AWS Load Balancer Controller's part: an ALB's DNS name once it is provisioned.
+    private async Task AddressLaterAsync(KubeResourceType ingressType, string ns, string name)
+    {
+        await Task.Delay(IngressAddressDelay).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (Bucket(ingressType).TryGetValue(Key(ingressType, ns, name), out var stored))
+            {
+                string host = $"k8s-{ns}-{name}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(5))}-1234567890.us-east-1.elb.amazonaws.com";
+                stored.Object["status"] = new JsonObject { ["loadBalancer"] = new JsonObject { ["ingress"] = new JsonArray(new JsonObject { ["hostname"] = host }) } };
+                stored.Object["metadata"]!["resourceVersion"] = (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+            }
+        }
     }
 
     private async Task EstablishLaterAsync(KubeResourceType crdType, string name)

@@ -126,7 +126,7 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
                 {
                     "local" => "Local",
                     "eks" => "Eks",
-                    _ => throw new EtlException("InfraProfileUnsupported", EtlErrorKind.InvalidArgument, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows ('local' or 'eks').",
+                    _ => throw new EtlException(EtlErrors.InfraProfileUnsupported, EtlErrorKind.InvalidArgument, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows ('local' or 'eks').",
                         "Pipe the 'local' or 'eks' profile (Get-EtlProfile -Name local), or use -Profile Local / -Profile Eks.", profile.Name),
                 };
             }

@@ -13,7 +13,8 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// <see cref="DevSession"/> (as its first argument and as $_). -Before runs ahead of each render, and what it outputs
 /// becomes template values: a hashtable's keys as given, any other object's scalar properties by
 /// <see cref="DevSession.ValueName"/> (an EtlS3Notification gives TOPIC_ARN, BUCKET, REGION, ACCOUNT_ID, ...); then the
-/// host before hooks run. -After runs after the host after hooks; -Cleanup after the host cleanup hooks, once.
+/// host before hooks run. -After runs after the host after hooks (its output becomes template values the same way; a
+/// value it changes makes the loop render and deploy once more); -Cleanup after the host cleanup hooks, once.
 /// Blocks run on the pipeline thread (a runspace runs one pipeline at a time) through <see cref="PipelineThreadWork"/>.
 /// After Ctrl+C that pipeline no longer runs scripts, so -Cleanup then runs in a runspace of its own with ArgoEtl
 /// imported and the caller's variables that the block names copied in as they were when the last block ran.
@@ -64,7 +65,11 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
                 await host.RunAsync(phase, session, progress, cancellationToken).ConfigureAwait(false);
                 if (after is not null)
                 {
-                    await OnPipelineThreadAsync("-After", after, session, progress, cancellationToken).ConfigureAwait(false);
+                    // What -After outputs becomes template values too (a webhook url once an Ingress has an address); the loop deploys again when they changed.
+                    foreach (var (name, value) in TemplateValuesOf(await OnPipelineThreadAsync("-After", after, session, progress, cancellationToken).ConfigureAwait(false)))
+                    {
+                        session.SetValue(name, value);
+                    }
                 }
 
                 break;
