@@ -331,6 +331,9 @@ public static class EtlErrors
     public static readonly EtlError EksClusterNotFound = new(nameof(EksClusterNotFound), EtlErrorKind.NotFound,
         "The EKS cluster named by -ClusterName does not exist in the region, or has no OIDC issuer.",
         "Check -ClusterName and -Region (aws eks list-clusters); a cluster made without an OIDC issuer needs one.");
+    public static readonly EtlError EksClusterNameRequired = new(nameof(EksClusterNameRequired), EtlErrorKind.InvalidArgument,
+        "The Eks platform was asked for without naming the cluster.",
+        "Pass -ClusterName (aws eks list-clusters shows the names).");
     public static readonly EtlError AwsConflict = new(nameof(AwsConflict), EtlErrorKind.Conflict,
         "AWS refused the change because something else holds or uses the resource (e.g. a policy still attached, an entity being modified).",
         "Resolve what the message names (detach, wait, or remove the other user) and run again.");
@@ -449,6 +452,9 @@ public static class EtlErrors
     public static readonly EtlError DevNotRunning = new(nameof(DevNotRunning), EtlErrorKind.Connection,
         "After a deploy, an EventSource, Sensor or Deployment did not become ready within the timeout.",
         "Fix what the conditions and events in the message say (image, RBAC, EventBus), then save a change to deploy again.");
+    public static readonly EtlError IngressAddressTimeout = new(nameof(IngressAddressTimeout), EtlErrorKind.Connection,
+        "An Ingress got no load balancer address (status.loadBalancer.ingress[0]) within the timeout.",
+        "Check the AWS Load Balancer Controller (its logs and the Ingress events: kubectl describe ingress), its IAM role and the subnets tags, then run again.");
 
     // Local target (Invoke-EtlPipeline, Start-EtlDev -Target Local)
     public static readonly EtlError PipelineInputMissing = new(nameof(PipelineInputMissing), EtlErrorKind.InvalidArgument,

@@ -52,7 +52,7 @@ public sealed class IngressAddressWaiter(KubeClient client)
             progress?.Report((waited, timeout, status));
             if (waited >= timeout)
             {
-                throw new EtlException("IngressAddressTimeout", EtlErrorKind.Connection,
+                throw new EtlException(EtlErrors.IngressAddressTimeout, EtlErrorKind.Connection,
                     $"Ingress {ns}/{name} got no address within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: {status}.",
                     "Check that the AWS Load Balancer Controller runs (kubectl -n kube-system logs deploy/aws-load-balancer-controller) and the Ingress' events (kubectl -n " + ns + " describe ingress " + name + "); a new ALB often takes 2-3 minutes.",
                     $"{ns}/{name}");

@@ -67,7 +67,7 @@ public abstract class InfraCmdlet : KubeCmdlet
             return new InfraService(new InfraPlanner(new InfraContext(client, options) { Timeout = timeout }, InfraCompositions.Local()));
         }
 
-        string cluster = ClusterName ?? throw new EtlException("EksClusterNameRequired", EtlErrorKind.InvalidArgument, "-Profile Eks needs -ClusterName.",
+        string cluster = ClusterName ?? throw new EtlException(EtlErrors.EksClusterNameRequired, EtlErrorKind.InvalidArgument, "-Profile Eks needs -ClusterName.",
             "Pass the EKS cluster's name: -ClusterName my-cluster (aws eks list-clusters shows them).", "ClusterName");
         _aws = new AwsSession(new AwsConnection
         {
