@@ -55,7 +55,7 @@ Describe 'Install-EtlInfra -Profile Eks against the local AWS endpoint and the t
         $applied = Install-EtlInfra @install
         ($applied | Where-Object Kind -eq 'IamOidcProvider').Action | Should -Be 'created'
         $state = State
-        $state.oidcProviders | Should -HaveCount 1
+        @($state.oidcProviders) | Should -HaveCount 1
         $state.oidcProviders[0] | Should -BeLike "*oidc-provider/$($issuer.Substring(8))"
         $state.policies | Should -Contain 'arn:aws:iam::123456789012:policy/AWSLoadBalancerControllerIAMPolicy'
         kc get serviceaccount aws-load-balancer-controller -n kube-system -o 'jsonpath={.metadata.annotations.eks\.amazonaws\.com/role-arn}' |
@@ -70,7 +70,7 @@ Describe 'Install-EtlInfra -Profile Eks against the local AWS endpoint and the t
     }
 
     It 'reports the AWS components healthy' {
-        $status = Get-EtlInfra @eks
+        $status = Get-EtlInfra @eks -ManifestSource $source
         ($status | Where-Object Component -eq 'OidcProvider').Status | Should -Be 'Healthy'
         ($status | Where-Object Component -eq 'LoadBalancerControllerRole').Status | Should -Be 'Healthy'
     }
@@ -80,6 +80,7 @@ Describe 'Install-EtlInfra -Profile Eks against the local AWS endpoint and the t
         $state = State
         $state.oidcProviders | Should -BeNullOrEmpty
         $state.policies | Should -BeNullOrEmpty
+        @($state.roles.PSObject.Properties.Name) | Should -Be @('eks-node-role')
         $before = Mutating
         Uninstall-EtlInfra @eks -Confirm:$false | Should -BeNullOrEmpty
         Mutating | Should -Be $before
