@@ -130,7 +130,8 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     public ScriptBlock? Before { get; set; }
 
     /// <summary>
-    /// <para type="description">A scriptblock run after each deploy (after skaffold.yaml's after hooks), given the session.</para>
+    /// <para type="description">A scriptblock run after each deploy (after skaffold.yaml's after hooks), given the session. Its output becomes template values
+    /// as -Before's does; when it changes one (e.g. WEBHOOK_URL from Wait-EtlIngress), the manifests are rendered and deployed once more.</para>
     /// </summary>
     [Parameter]
     public ScriptBlock? After { get; set; }
