@@ -10,7 +10,7 @@ BeforeDiscovery {
     $patterns = @(
         'ProcessStartInfo\(\s*"([^"]+)"'
         'ToolProcess\.(?:RunAsync|Answers)\(\s*"([^"]+)"'
-        '\bRun(?:Async)?\(\s*"([a-z][a-z0-9._-]*)"'
+        '(?<![Kk]ubectl\.)\bRun(?:Async)?\(\s*"([a-z][a-z0-9._-]*)"'   # not the tests' kubectl wrapper, whose first argument is a verb
         'FileName\s*=\s*"([^"]+)"'
         'StartProcess\(\s*"([^"]+)"'
         '"exec\s+([^\s''"]+)'   # a program run through /bin/sh -c "exec ..."
