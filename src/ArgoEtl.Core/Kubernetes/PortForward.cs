@@ -129,6 +129,7 @@ public sealed class PortForward : IAsyncDisposable
 
                 await using (tunnel.ConfigureAwait(false))
                 {
+                    Observe(tunnel.Pod, null);
                     var local = connection.GetStream();
                     var upload = local.CopyToAsync(tunnel.ToPod, _stop.Token);
                     var download = tunnel.FromPod.CopyToAsync(local, _stop.Token);
@@ -223,18 +224,17 @@ public sealed class PortForward : IAsyncDisposable
             await using (tunnel.ConfigureAwait(false))
             {
                 pod = tunnel.Pod;
-                using var window = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                window.CancelAfter(ProbeWindow);
+                // A refusal comes as a message on the error channel right away; silence, or the pod closing the
+                // connection it accepted, means the port was reached. (The demuxer's reads do not all honour
+                // cancellation, so the window is a race, and disposing the tunnel ends the read.)
                 var buffer = new byte[512];
-                try
+                var read = tunnel.Errors.ReadAsync(buffer, cancellationToken).AsTask();
+                if (await Task.WhenAny(read, Task.Delay(ProbeWindow, cancellationToken)).ConfigureAwait(false) == read && await read.ConfigureAwait(false) is > 0 and var n)
                 {
-                    int n = await tunnel.Errors.ReadAsync(buffer, window.Token).ConfigureAwait(false);
-                    problem = n > 0 ? System.Text.Encoding.UTF8.GetString(buffer, 0, n) : "the tunnel closed";
+                    problem = System.Text.Encoding.UTF8.GetString(buffer, 0, n);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // Nothing refused within the window: the pod's port accepted.
-                }
+
+                _ = read.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
         }
         catch (Exception ex) when (IsTunnelFailure(ex) && !cancellationToken.IsCancellationRequested)
@@ -242,25 +242,34 @@ public sealed class PortForward : IAsyncDisposable
             problem = ex is OperationCanceledException ? $"no answer within {DialTimeout.TotalSeconds:0} s" : UrlRedaction.Redact(ex.Message);
         }
 
-        if (problem is not null)
-        {
-            if (problem != _lastProblem)
-            {
-                _report?.Invoke($"{this}: not reaching a pod: {problem}");
-            }
-        }
-        else if (_lastProblem is not null)
-        {
-            _report?.Invoke($"{this}: reaching pod {pod} again");
-        }
-        else if (_lastPod is not null && pod != _lastPod)
-        {
-            _report?.Invoke($"{this}: pod {_lastPod} was replaced; forwarding to {pod}");
-        }
-
-        _lastProblem = problem;
-        _lastPod = pod ?? _lastPod;
+        Observe(pod, problem);
         return problem;
+    }
+
+    // Connections and probes both see which pod the forward reaches: a replacement is reported by whichever sees it first.
+    private void Observe(string? pod, string? problem)
+    {
+        lock (_stop)
+        {
+            if (problem is not null)
+            {
+                if (problem != _lastProblem)
+                {
+                    _report?.Invoke($"{this}: not reaching a pod: {problem}");
+                }
+            }
+            else if (_lastProblem is not null)
+            {
+                _report?.Invoke($"{this}: reaching pod {pod} again");
+            }
+            else if (_lastPod is not null && pod != _lastPod)
+            {
+                _report?.Invoke($"{this}: pod {_lastPod} was replaced; forwarding to {pod}");
+            }
+
+            _lastProblem = problem;
+            _lastPod = pod ?? _lastPod;
+        }
     }
 
     // A service forwards to one of its ready pods, on the target port its port maps to.

@@ -222,13 +222,30 @@ public sealed class KubeApiServer : IAsyncDisposable
                 // The pod side closed.
             }
         });
-        await Task.WhenAny(toPod, fromPod).ConfigureAwait(false);
+        // When the pod side closes first, close our half and let the client finish reading: canceling the pending
+        // receive would abort the socket and could drop the pod's last bytes still in the output buffer.
+        if (await Task.WhenAny(toPod, fromPod).ConfigureAwait(false) == fromPod)
+        {
+            try
+            {
+                await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                await Task.WhenAny(toPod, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or InvalidOperationException or IOException)
+            {
+                // The client went away meanwhile.
+            }
+        }
+
         await done.CancelAsync().ConfigureAwait(false);
         try
         {
-            await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            if (socket.State is System.Net.WebSockets.WebSocketState.Open or System.Net.WebSockets.WebSocketState.CloseReceived)
+            {
+                await socket.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+            }
         }
-        catch (System.Net.WebSockets.WebSocketException)
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or InvalidOperationException or IOException or OperationCanceledException)
         {
             // Already closed by the client.
         }
