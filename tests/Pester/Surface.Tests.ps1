@@ -69,3 +69,62 @@ spec:
         $err[0].Exception.Message | Should -Match 'ci-workflow\.yaml:16:'
     }
 }
+
+Describe 'One cmdlet surface' {
+    BeforeAll {
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
+        $parameters = foreach ($c in Get-Command -Module ArgoEtl -CommandType Cmdlet) {
+            foreach ($p in $c.Parameters.Values | Where-Object Name -notin $common) {
+                # One or many of the same thing is the same concept (-Path one project, or -Path many CSV files):
+                # PowerShell binds a single value to an array parameter. Element types must agree.
+                $type = if ($p.ParameterType.IsArray) { $p.ParameterType.GetElementType() } else { $p.ParameterType }
+                [pscustomobject]@{ Cmdlet = $c.Name; Name = $p.Name; Type = $type.FullName; Aliases = $p.Aliases }
+            }
+        }
+        # Names that mean a concept another name already stands for: the second must be an alias, never a name.
+        $synonyms = @{
+            Context = 'KubeContext'; KubeconfigPath = 'KubeConfig'; Endpoint = 'EndpointUrl'; EndpointUri = 'EndpointUrl'; S3Endpoint = 'EndpointUrl'
+            AwsRegion = 'Region'; AwsProfile = 'ProfileName'; AwsProfileName = 'ProfileName'; Creds = 'Credential'
+        }
+    }
+
+    It 'gives each parameter name one type on every cmdlet' {
+        $clashes = $parameters | Group-Object Name | Where-Object { @($_.Group.Type | Sort-Object -Unique).Count -gt 1 } | ForEach-Object {
+            "-$($_.Name): " + (($_.Group | ForEach-Object { "$($_.Cmdlet) [$($_.Type)]" }) -join ', ')
+        }
+        $clashes | Should -BeNullOrEmpty
+    }
+
+    It 'spells each name one way and uses no synonym as a name' {
+        ($parameters | Group-Object Name | Where-Object { @($_.Group.Name | Sort-Object -Unique -CaseSensitive).Count -gt 1 }).Name | Should -BeNullOrEmpty
+        ($parameters | Where-Object { $synonyms.ContainsKey($_.Name) } | ForEach-Object { "$($_.Cmdlet) -$($_.Name) (use -$($synonyms[$_.Name]))" }) | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the old names as aliases, so scripts keep working' {
+        (Get-Command Start-EtlDev).Parameters['KubeContext'].Aliases | Should -Contain 'Context'
+        (Get-Command Get-EtlInfra).Parameters['KubeContext'].Aliases | Should -Contain 'Context'
+        (Get-Command Install-EtlInfra).Parameters['Platform'].Aliases | Should -Contain 'Profile'
+        (Get-Command Invoke-EtlTransform).Parameters['EndpointUrl'].ParameterType | Should -Be ([uri])
+    }
+
+    It 'offers no parameter a cmdlet does not use' {
+        (Get-Command Get-EtlWorkflowToken).Parameters.Keys | Should -Not -Contain 'ArgoEventsVersion'
+        (Get-Command Get-EtlWorkflowToken).Parameters.Keys | Should -Not -Contain 'ManifestSource'
+    }
+
+    It 'documents the bundled parameters in help' {
+        foreach ($name in 'Region', 'KubeContext', 'Registry') {
+            (Get-Help Publish-EtlImage -Parameter $name).Description.Text | Should -Not -BeNullOrEmpty -Because "-$name is bundled"
+        }
+    }
+
+    It 'takes the EtlImage objects Publish-EtlImage returns as -Image, without ToString' {
+        $alc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Invoke-EtlTransform).ImplementingType.Assembly)
+        $type = $alc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('ArgoEtl.Core')).GetType('ArgoEtl.Core.Images.EtlImage', $true)
+        $image = $type::new()
+        $image.Artifact = 'argoetl-etl'; $image.Repository = 'localhost:5000/argoetl-etl'; $image.Tag = 'abc'; $image.Builder = 'DotNet'
+        $image.Digest = 'sha256:' + ('a' * 64)
+        $sensor = Get-EtlProfile (Join-Path $RepoRoot 'examples/minio-json') -Name local | Export-EtlManifest -Image @($image) | Where-Object Kind -eq Sensor
+        $sensor.Yaml | Should -Match 'localhost:5000/argoetl-etl:abc@sha256:a{64}'
+    }
+}

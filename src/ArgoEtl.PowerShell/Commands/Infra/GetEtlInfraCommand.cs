@@ -16,7 +16,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// </example>
 [Cmdlet(VerbsCommon.Get, "EtlInfra")]
 [OutputType(typeof(InfraComponentStatus))]
-public sealed class GetEtlInfraCommand : KubeCmdlet
+public sealed class GetEtlInfraCommand : InfraCmdlet
 {
     protected override void ProcessRecord()
     {

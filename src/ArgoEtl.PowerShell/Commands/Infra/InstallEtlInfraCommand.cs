@@ -18,7 +18,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// before are left without it, so Uninstall-EtlInfra never deletes them. A second run reports everything unchanged. -WhatIf lists the plan.</para>
 /// </summary>
 /// <example>
-/// <code>Install-EtlInfra -Profile Local</code>
+/// <code>Install-EtlInfra -Platform Local</code>
 /// <para>Installs the platform on the current kube context and creates the artifact bucket through a port-forward to the object store.</para>
 /// </example>
 /// <example>
@@ -27,7 +27,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// </example>
 [Cmdlet(VerbsLifecycle.Install, "EtlInfra", SupportsShouldProcess = true, DefaultParameterSetName = NameSet)]
 [OutputType(typeof(AppliedObject))]
-public sealed class InstallEtlInfraCommand : KubeCmdlet
+public sealed class InstallEtlInfraCommand : InfraCmdlet
 {
     private const string NameSet = "Name";
     private const string ObjectSet = "Object";
@@ -39,11 +39,12 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
     public EtlProfile? InputObject { get; set; }
 
     /// <summary>
-    /// <para type="description">The platform to install. Local (minikube and similar single-node clusters) is the one supported today.</para>
+    /// <para type="description">The platform to install. Local (minikube and similar single-node clusters) is the one supported today. (Formerly -Profile, which now names an EtlProfile on every cmdlet.)</para>
     /// </summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
+    [Alias("Profile")]
     [ValidateSet("Local")]
-    public string Profile { get; set; } = "Local";
+    public string Platform { get; set; } = "Local";
 
     /// <summary>
     /// <para type="description">The EventBus's JetStream version. Default: 2.10.10.</para>
@@ -99,7 +100,7 @@ public sealed class InstallEtlInfraCommand : KubeCmdlet
             if (InputObject is { IsBase: false } profile && !profile.Name.Equals("local", StringComparison.OrdinalIgnoreCase))
             {
                 throw new EtlException(EtlErrors.InfraProfileUnsupported, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows; only 'local' is supported today.",
-                    "Pipe the 'local' profile (Get-EtlProfile -Name local), or use -Profile Local.", profile.Name);
+                    "Pipe the 'local' profile (Get-EtlProfile -Name local), or use -Platform Local.", profile.Name);
             }
 
             using var client = Connect();

@@ -16,7 +16,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// </example>
 [Cmdlet(VerbsLifecycle.Uninstall, "EtlInfra", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(AppliedObject))]
-public sealed class UninstallEtlInfraCommand : KubeCmdlet
+public sealed class UninstallEtlInfraCommand : InfraCmdlet
 {
     protected override void ProcessRecord()
     {
