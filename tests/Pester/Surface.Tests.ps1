@@ -128,3 +128,78 @@ Describe 'One cmdlet surface' {
         $sensor.Yaml | Should -Match 'localhost:5000/argoetl-etl:abc@sha256:a{64}'
     }
 }
+
+Describe 'Readable records' {
+    BeforeAll {
+        # A filled-in instance of any output type: every constructor argument and settable property gets a sample
+        # value, collections one element, so that each nested record's ToString is exercised.
+        function New-Sample([type] $Type, [int] $Depth = 0) {
+            if ([Nullable]::GetUnderlyingType($Type)) { $Type = [Nullable]::GetUnderlyingType($Type) }
+            switch ($Type) {
+                ([string]) { return 'sample' }
+                ([object]) { return 'sample' }
+                ([bool]) { return $true }
+                ([char]) { return [char]'c' }
+                ([TimeSpan]) { return [TimeSpan]::FromSeconds(90) }
+                ([DateTimeOffset]) { return [DateTimeOffset]::new(2026, 12, 1, 23, 0, 0, [TimeSpan]::Zero) }
+                ([DateTime]) { return [DateTime]::new(2026, 12, 1, 23, 0, 0, [DateTimeKind]::Utc) }
+                ([Uri]) { return [Uri]'http://127.0.0.1:9000/' }
+                ([Version]) { return [Version]'1.2.3' }
+            }
+            if ($Type.IsPrimitive -or $Type -eq [decimal]) { return [Convert]::ChangeType(3, $Type) }
+            if ($Type.IsEnum) { return [Enum]::GetValues($Type).GetValue(0) }
+            if ([System.Text.Json.Nodes.JsonNode].IsAssignableFrom($Type)) { return , [System.Text.Json.Nodes.JsonNode]::Parse('{"key":"value"}') }
+            if ($Depth -gt 4) { return $null }
+            if ($Type.IsArray) {
+                $array = [Array]::CreateInstance($Type.GetElementType(), 1)
+                $array.SetValue((New-Sample $Type.GetElementType() ($Depth + 1)), 0)
+                return , $array
+            }
+            if ($Type.IsGenericType) {
+                $args = $Type.GetGenericArguments()
+                $definition = $Type.GetGenericTypeDefinition().Name
+                if ($args.Count -eq 2 -and $definition -match 'Dictionary') {
+                    $dict = [Activator]::CreateInstance([System.Collections.Generic.Dictionary`2].MakeGenericType($args))
+                    $dict.Add((New-Sample $args[0] ($Depth + 1)), (New-Sample $args[1] ($Depth + 1)))
+                    return , $dict
+                }
+                if ($args.Count -eq 1 -and $definition -match 'List|Enumerable|Collection|Set') {
+                    $list = [Activator]::CreateInstance([System.Collections.Generic.List`1].MakeGenericType($args))
+                    $list.Add((New-Sample $args[0] ($Depth + 1)))
+                    return , $list
+                }
+            }
+            if ($Type.IsAbstract -or $Type.IsInterface) { return $null }
+            $ctor = $Type.GetConstructors() | Sort-Object { $_.GetParameters().Count } -Descending | Select-Object -First 1
+            if (-not $ctor) { return $null }
+            $arguments = [object[]]@($ctor.GetParameters() | ForEach-Object { New-Sample $_.ParameterType ($Depth + 1) })
+            $instance = $ctor.Invoke($arguments)
+            foreach ($property in $Type.GetProperties() | Where-Object { $_.CanWrite -and $_.SetMethod.IsPublic -and $_.GetIndexParameters().Count -eq 0 }) {
+                if ($null -ne ($value = New-Sample $property.PropertyType ($Depth + 1))) {
+                    try { $property.SetValue($instance, $value) } catch { }
+                }
+            }
+            return , $instance
+        }
+
+        $outputTypes = Get-Command -Module ArgoEtl -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } |
+            Where-Object Namespace -notlike 'System*' | Sort-Object FullName -Unique
+        # What a type name looks like when an object has no readable ToString.
+        $unreadable = 'System\.Collections|<>|`\d\[|\bArgoEtl\.[A-Z]\w*\.[A-Z]'
+    }
+
+    It 'has output types to check' {
+        $outputTypes.Count | Should -BeGreaterThan 8
+    }
+
+    It 'prints every output type readably with Format-List * and its view' {
+        $problems = foreach ($type in $outputTypes) {
+            $sample = New-Sample $type
+            if ($null -eq $sample) { "$($type.FullName): no sample could be made"; continue }
+            foreach ($text in ($sample | Format-List * | Out-String -Width 400), ($sample | Out-String -Width 400)) {
+                foreach ($m in [regex]::Matches($text, "(?m)^.*($unreadable).*$")) { "$($type.FullName): $($m.Value.Trim())" }
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+    }
+}
