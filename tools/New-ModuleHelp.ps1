@@ -35,8 +35,11 @@ foreach ($cmd in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Obj
     $paramDocs = @{}
     foreach ($p in $cmd.Parameters.Values | Where-Object Name -notin $common) {
         # Inherited parameters (e.g. -Region from AwsCmdlet) are documented on the class that declares them.
-        $declaring = $type.GetProperty($p.Name).DeclaringType
-        $pdoc = $members["P:$($declaring.FullName).$($p.Name)"]
+        # Bundled parameters (ParameterBundle: -Region, -KubeContext, ...) are dynamic: their docs are on the bundle's property.
+        $property = $type.GetProperty($p.Name)
+        $pdoc = if ($property) { $members["P:$($property.DeclaringType.FullName).$($p.Name)"] } else {
+            $members.Values | Where-Object { $_.name -like "P:ArgoEtl.PowerShell.Infrastructure.*Parameters.$($p.Name)" } | Select-Object -First 1
+        }
         $text = Text ($pdoc.summary.para | Where-Object type -eq 'description')
         if (-not $text) { $text = Text $pdoc.summary }
         if (-not $text) { throw "$($cmd.Name) -$($p.Name): no parameter description in the XML docs." }

@@ -43,7 +43,7 @@ Describe 'Publish-EtlImage' {
         $second.FullyQualifiedName | Should -Be $first.FullyQualifiedName
 
         # What it returns is what rendering takes.
-        $sensor = Get-EtlProfile $example -Name local | Export-EtlManifest -Image $second.ToString() | Where-Object Kind -eq Sensor
+        $sensor = Get-EtlProfile $example -Name local | Export-EtlManifest -Image $second | Where-Object Kind -eq Sensor
         $sensor.Yaml | Should -Match ([regex]::Escape("image: $($second.FullyQualifiedName)"))
     }
 

@@ -69,3 +69,137 @@ spec:
         $err[0].Exception.Message | Should -Match 'ci-workflow\.yaml:16:'
     }
 }
+
+Describe 'One cmdlet surface' {
+    BeforeAll {
+        $common = [System.Management.Automation.Internal.CommonParameters].GetProperties().Name + 'WhatIf', 'Confirm'
+        $parameters = foreach ($c in Get-Command -Module ArgoEtl -CommandType Cmdlet) {
+            foreach ($p in $c.Parameters.Values | Where-Object Name -notin $common) {
+                # One or many of the same thing is the same concept (-Path one project, or -Path many CSV files):
+                # PowerShell binds a single value to an array parameter. Element types must agree.
+                $type = if ($p.ParameterType.IsArray) { $p.ParameterType.GetElementType() } else { $p.ParameterType }
+                [pscustomobject]@{ Cmdlet = $c.Name; Name = $p.Name; Type = $type.FullName; Aliases = $p.Aliases }
+            }
+        }
+        # Names that mean a concept another name already stands for: the second must be an alias, never a name.
+        $synonyms = @{
+            Context = 'KubeContext'; KubeconfigPath = 'KubeConfig'; Endpoint = 'EndpointUrl'; EndpointUri = 'EndpointUrl'; S3Endpoint = 'EndpointUrl'
+            AwsRegion = 'Region'; AwsProfile = 'ProfileName'; AwsProfileName = 'ProfileName'; Creds = 'Credential'
+        }
+    }
+
+    It 'gives each parameter name one type on every cmdlet' {
+        $clashes = $parameters | Group-Object Name | Where-Object { @($_.Group.Type | Sort-Object -Unique).Count -gt 1 } | ForEach-Object {
+            "-$($_.Name): " + (($_.Group | ForEach-Object { "$($_.Cmdlet) [$($_.Type)]" }) -join ', ')
+        }
+        $clashes | Should -BeNullOrEmpty
+    }
+
+    It 'spells each name one way and uses no synonym as a name' {
+        ($parameters | Group-Object Name | Where-Object { @($_.Group.Name | Sort-Object -Unique -CaseSensitive).Count -gt 1 }).Name | Should -BeNullOrEmpty
+        ($parameters | Where-Object { $synonyms.ContainsKey($_.Name) } | ForEach-Object { "$($_.Cmdlet) -$($_.Name) (use -$($synonyms[$_.Name]))" }) | Should -BeNullOrEmpty
+    }
+
+    It 'keeps the old names as aliases, so scripts keep working' {
+        (Get-Command Start-EtlDev).Parameters['KubeContext'].Aliases | Should -Contain 'Context'
+        (Get-Command Get-EtlInfra).Parameters['KubeContext'].Aliases | Should -Contain 'Context'
+        (Get-Command Install-EtlInfra).Parameters['Platform'].Aliases | Should -Contain 'Profile'
+        (Get-Command Invoke-EtlTransform).Parameters['EndpointUrl'].ParameterType | Should -Be ([uri])
+    }
+
+    It 'offers no parameter a cmdlet does not use' {
+        (Get-Command Get-EtlWorkflowToken).Parameters.Keys | Should -Not -Contain 'ArgoEventsVersion'
+        (Get-Command Get-EtlWorkflowToken).Parameters.Keys | Should -Not -Contain 'ManifestSource'
+    }
+
+    It 'documents the bundled parameters in help' {
+        foreach ($name in 'Region', 'KubeContext', 'Registry') {
+            (Get-Help Publish-EtlImage -Parameter $name).Description.Text | Should -Not -BeNullOrEmpty -Because "-$name is bundled"
+        }
+    }
+
+    It 'takes the EtlImage objects Publish-EtlImage returns as -Image, without ToString' {
+        $alc = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext((Get-Command Invoke-EtlTransform).ImplementingType.Assembly)
+        $type = $alc.LoadFromAssemblyName([System.Reflection.AssemblyName]::new('ArgoEtl.Core')).GetType('ArgoEtl.Core.Images.EtlImage', $true)
+        $image = $type::new()
+        $image.Artifact = 'argoetl-etl'; $image.Repository = 'localhost:5000/argoetl-etl'; $image.Tag = 'abc'; $image.Builder = 'DotNet'
+        $image.Digest = 'sha256:' + ('a' * 64)
+        $sensor = Get-EtlProfile (Join-Path $RepoRoot 'examples/minio-json') -Name local | Export-EtlManifest -Image @($image) | Where-Object Kind -eq Sensor
+        $sensor.Yaml | Should -Match 'localhost:5000/argoetl-etl:abc@sha256:a{64}'
+    }
+}
+
+Describe 'Readable records' {
+    BeforeAll {
+        # A filled-in instance of any output type: every constructor argument and settable property gets a sample
+        # value, collections one element, so that each nested record's ToString is exercised.
+        function New-Sample([type] $Type, [int] $Depth = 0) {
+            if ([Nullable]::GetUnderlyingType($Type)) { $Type = [Nullable]::GetUnderlyingType($Type) }
+            switch ($Type) {
+                ([string]) { return 'sample' }
+                ([object]) { return 'sample' }
+                ([bool]) { return $true }
+                ([char]) { return [char]'c' }
+                ([TimeSpan]) { return [TimeSpan]::FromSeconds(90) }
+                ([DateTimeOffset]) { return [DateTimeOffset]::new(2026, 12, 1, 23, 0, 0, [TimeSpan]::Zero) }
+                ([DateTime]) { return [DateTime]::new(2026, 12, 1, 23, 0, 0, [DateTimeKind]::Utc) }
+                ([Uri]) { return [Uri]'http://127.0.0.1:9000/' }
+                ([Version]) { return [Version]'1.2.3' }
+            }
+            if ($Type.IsPrimitive -or $Type -eq [decimal]) { return [Convert]::ChangeType(3, $Type) }
+            if ($Type.IsEnum) { return [Enum]::GetValues($Type).GetValue(0) }
+            if ([System.Text.Json.Nodes.JsonNode].IsAssignableFrom($Type)) { return , [System.Text.Json.Nodes.JsonNode]::Parse('{"key":"value"}') }
+            if ($Depth -gt 4) { return $null }
+            if ($Type.IsArray) {
+                $array = [Array]::CreateInstance($Type.GetElementType(), 1)
+                $array.SetValue((New-Sample $Type.GetElementType() ($Depth + 1)), 0)
+                return , $array
+            }
+            if ($Type.IsGenericType) {
+                $args = $Type.GetGenericArguments()
+                $definition = $Type.GetGenericTypeDefinition().Name
+                if ($args.Count -eq 2 -and $definition -match 'Dictionary') {
+                    $dict = [Activator]::CreateInstance([System.Collections.Generic.Dictionary`2].MakeGenericType($args))
+                    $dict.Add((New-Sample $args[0] ($Depth + 1)), (New-Sample $args[1] ($Depth + 1)))
+                    return , $dict
+                }
+                if ($args.Count -eq 1 -and $definition -match 'List|Enumerable|Collection|Set') {
+                    $list = [Activator]::CreateInstance([System.Collections.Generic.List`1].MakeGenericType($args))
+                    $list.Add((New-Sample $args[0] ($Depth + 1)))
+                    return , $list
+                }
+            }
+            if ($Type.IsAbstract -or $Type.IsInterface) { return $null }
+            $ctor = $Type.GetConstructors() | Sort-Object { $_.GetParameters().Count } -Descending | Select-Object -First 1
+            if (-not $ctor) { return $null }
+            $arguments = [object[]]@($ctor.GetParameters() | ForEach-Object { New-Sample $_.ParameterType ($Depth + 1) })
+            $instance = $ctor.Invoke($arguments)
+            foreach ($property in $Type.GetProperties() | Where-Object { $_.CanWrite -and $_.SetMethod.IsPublic -and $_.GetIndexParameters().Count -eq 0 }) {
+                if ($null -ne ($value = New-Sample $property.PropertyType ($Depth + 1))) {
+                    try { $property.SetValue($instance, $value) } catch { }
+                }
+            }
+            return , $instance
+        }
+
+        $outputTypes = Get-Command -Module ArgoEtl -CommandType Cmdlet | ForEach-Object { $_.OutputType.Type } |
+            Where-Object Namespace -notlike 'System*' | Sort-Object FullName -Unique
+        # What a type name looks like when an object has no readable ToString.
+        $unreadable = 'System\.Collections|<>|`\d\[|\bArgoEtl\.[A-Z]\w*\.[A-Z]'
+    }
+
+    It 'has output types to check' {
+        $outputTypes.Count | Should -BeGreaterThan 8
+    }
+
+    It 'prints every output type readably with Format-List * and its view' {
+        $problems = foreach ($type in $outputTypes) {
+            $sample = New-Sample $type
+            if ($null -eq $sample) { "$($type.FullName): no sample could be made"; continue }
+            foreach ($text in ($sample | Format-List * | Out-String -Width 400), ($sample | Out-String -Width 400)) {
+                foreach ($m in [regex]::Matches($text, "(?m)^.*($unreadable).*$")) { "$($type.FullName): $($m.Value.Trim())" }
+            }
+        }
+        $problems | Should -BeNullOrEmpty
+    }
+}

@@ -30,11 +30,12 @@ public static class Kubeconfig
     }
 
     /// <summary>The kubeconfig's current-context; null when there is no usable kubeconfig (profile activation then matches no kubeContext).</summary>
-    public static string? CurrentContext()
+    /// <param name="file">The kubeconfig file; null for KUBECONFIG, then the default location.</param>
+    public static string? CurrentContext(string? file = null)
     {
         try
         {
-            return Load(null).Config.CurrentContext;
+            return Load(file).Config.CurrentContext;
         }
         catch (EtlException)
         {

@@ -65,16 +65,36 @@ public sealed class EtlProfile
 }
 
 /// <summary>A build artifact: the image name manifests use, and how it is built.</summary>
-public sealed record EtlArtifact(string ImageName, string Context, string Builder, string? Dockerfile, IReadOnlyDictionary<string, string> BuildArgs);
+public sealed record EtlArtifact(string ImageName, string Context, string Builder, string? Dockerfile, IReadOnlyDictionary<string, string> BuildArgs)
+{
+    // Records print collections by their type name; views and Format-List show this instead.
+    public override string ToString() =>
+        $"{ImageName} ({Builder} in {Context}{(Dockerfile is null ? string.Empty : $", {Dockerfile}")}{Listed(BuildArgs, ", buildArgs ")})";
+
+    internal static string Listed(IReadOnlyDictionary<string, string> pairs, string prefix) =>
+        pairs.Count == 0 ? string.Empty : prefix + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}"));
+}
 
 /// <summary>A Helm release of deploy.helm.</summary>
 public sealed record EtlHelmRelease(string Name, string? ChartPath, string? RemoteChart, string? Repo, string? Version, string? Namespace,
-    IReadOnlyList<string> ValuesFiles, IReadOnlyDictionary<string, string> SetValues, IReadOnlyDictionary<string, string> SetValueTemplates, bool Wait);
+    IReadOnlyList<string> ValuesFiles, IReadOnlyDictionary<string, string> SetValues, IReadOnlyDictionary<string, string> SetValueTemplates, bool Wait)
+{
+    public override string ToString() =>
+        $"{Name} ({ChartPath ?? RemoteChart}{(Version is null ? string.Empty : $" {Version}")}{(Namespace is null ? string.Empty : $" in {Namespace}")}" +
+        $"{(ValuesFiles.Count == 0 ? string.Empty : $", values {string.Join(' ', ValuesFiles)}")}{EtlArtifact.Listed(SetValues, ", set ")}{EtlArtifact.Listed(SetValueTemplates, ", setValueTemplates ")})";
+}
 
 /// <summary>A deploy hook: Phase is before, after, or ArgoEtl's cleanup; host commands run on this machine (only on the listed OSes, if any).</summary>
-public sealed record EtlHook(string Deployer, string Phase, IReadOnlyList<string> Command, IReadOnlyList<string> Os, string? Dir, string? Container);
+public sealed record EtlHook(string Deployer, string Phase, IReadOnlyList<string> Command, IReadOnlyList<string> Os, string? Dir, string? Container)
+{
+    public override string ToString() =>
+        $"{Phase}: {string.Join(' ', Command)}{(Container is null ? string.Empty : $" (in container {Container})")}{(Os.Count == 0 ? string.Empty : $" [{string.Join(',', Os)}]")}";
+}
 
 public sealed record EtlPortForward(string ResourceType, string ResourceName, string? Namespace, int Port, int? LocalPort, string? Address);
 
 /// <summary>groupKind (Kind.group) and the image field paths (regular expressions) Skaffold may rewrite in it.</summary>
-public sealed record EtlResourceSelector(string GroupKind, IReadOnlyList<string> ImagePaths);
+public sealed record EtlResourceSelector(string GroupKind, IReadOnlyList<string> ImagePaths)
+{
+    public override string ToString() => $"{GroupKind}: {string.Join(", ", ImagePaths)}";
+}

@@ -158,32 +158,16 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
     public int RowGroupSize { get; set; } = 131_072;
 
     /// <summary>
-    /// <para type="description">The S3 endpoint for S3-compatible stores (MinIO), as the AWS CLI's --endpoint-url. Default: AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, else AWS.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? EndpointUrl { get; set; }
-
-    /// <summary>
-    /// <para type="description">The AWS region; default from AWS_REGION or the profile.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// <para type="description">A profile from the shared AWS config and credentials files.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ProfileName { get; set; }
-
-    /// <summary>
     /// <para type="description">For FTP events: the server and folder the event's file names are relative to, e.g. ftp://ftp.example:21/upload.</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? FtpUrl { get; set; }
+
+    /// <summary>-Region, -ProfileName, -EndpointUrl for s3:// inputs and outputs.</summary>
+    private AwsParameters Aws { get; } = new();
+
+    protected override IEnumerable<ParameterBundle> Bundles => [Aws];
 
     protected override void BeginProcessing()
     {
@@ -198,7 +182,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
             ThrowTerminatingError(ErrorRecords.From(ex));
         }
 
-        _runner = new EtlRunner(new AwsConnection { EndpointUrl = EndpointUrl is null ? null : AwsConnection.ParseEndpoint(EndpointUrl, "-EndpointUrl"), Region = Region, ProfileName = ProfileName });
+        _runner = new EtlRunner(new AwsConnection { EndpointUrl = Aws.EndpointUrl, Region = Aws.Region, ProfileName = Aws.ProfileName });
     }
 
     protected override void ProcessRecord()

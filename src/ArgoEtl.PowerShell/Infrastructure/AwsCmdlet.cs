@@ -12,19 +12,8 @@ namespace ArgoEtl.PowerShell.Infrastructure;
 /// </summary>
 public abstract class AwsCmdlet : EtlCmdlet
 {
-    /// <summary>
-    /// <para type="description">The AWS region; default from AWS_REGION, AWS_DEFAULT_REGION or the profile.</para>
-    /// </summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// <para type="description">A profile from the shared AWS config and credentials files; default AWS_PROFILE, then the SDK's credential chain.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ProfileName { get; set; }
+    /// <summary>-Region, -ProfileName and -EndpointUrl.</summary>
+    protected AwsParameters Aws { get; } = new();
 
     /// <summary>
     /// <para type="description">Credentials to use instead of the profile or chain: the access key id as user name and the secret access key as password.</para>
@@ -33,20 +22,11 @@ public abstract class AwsCmdlet : EtlCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>
-    /// <para type="description">Send every AWS call to this endpoint instead of AWS (a LocalStack-style emulator), as the AWS CLI's --endpoint-url.</para>
-    /// </summary>
-    [Parameter]
-    public Uri? EndpointUrl { get; set; }
+    protected override IEnumerable<ParameterBundle> Bundles => [Aws];
 
     /// <summary>The connection these parameters describe (the data plane takes it as it is).</summary>
-    protected AwsConnection Connection() => new()
-    {
-        Region = Region,
-        ProfileName = ProfileName,
-        EndpointUrl = EndpointUrl,
-        Credentials = Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password),
-    };
+    protected AwsConnection Connection() => Aws.Connection(
+        Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password));
 
     /// <summary>The session (every AWS client) for these parameters.</summary>
     protected AwsSession OpenSession() => new(Connection());

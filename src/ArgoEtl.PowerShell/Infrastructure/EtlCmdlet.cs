@@ -7,9 +7,10 @@ namespace ArgoEtl.PowerShell.Infrastructure;
 /// Base for ArgoEtl cmdlets: a cancellation token that Ctrl+C (StopProcessing) trips, and a way to run core work on a
 /// background task while its progress and messages are written from the pipeline thread, as PowerShell requires.
 /// </summary>
-public abstract class EtlCmdlet : PSCmdlet, IDisposable
+public abstract class EtlCmdlet : PSCmdlet, IDisposable, IDynamicParameters
 {
     private readonly CancellationTokenSource _stop = new();
+    private RuntimeDefinedParameterDictionary? _bundled;
     private bool _disposed;
 
     /// <summary>Canceled when the user presses Ctrl+C or the pipeline is stopped (the same role as PowerShell 7.6's PipelineStopToken, which PowerShellStandard does not expose).</summary>
@@ -20,6 +21,27 @@ public abstract class EtlCmdlet : PSCmdlet, IDisposable
         Dispose(true);
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>The parameters of this cmdlet's <see cref="Bundles"/>, for PowerShell to bind.</summary>
+    public object? GetDynamicParameters()
+    {
+        if (_bundled is null)
+        {
+            _bundled = [];
+            foreach (var bundle in Bundles)
+            {
+                foreach (var parameter in bundle.Declare(_bundled))
+                {
+                    _bundled.Add(parameter.Name, parameter);
+                }
+            }
+        }
+
+        return _bundled.Count == 0 ? null : _bundled;
+    }
+
+    /// <summary>The parameter groups this cmdlet offers besides its own (see <see cref="ParameterBundle"/>).</summary>
+    protected virtual IEnumerable<ParameterBundle> Bundles => [];
 
     protected override void StopProcessing() => _stop.Cancel();
 

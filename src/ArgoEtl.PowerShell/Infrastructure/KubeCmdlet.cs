@@ -1,54 +1,14 @@
-using System.Management.Automation;
-using ArgoEtl.Core.Infra;
 using ArgoEtl.Core.Kubernetes;
 
 namespace ArgoEtl.PowerShell.Infrastructure;
 
-/// <summary>Base for cmdlets that talk to a cluster: which kubeconfig and context, and the infrastructure's settings.</summary>
+/// <summary>Base for cmdlets that talk to a cluster: which kubeconfig and context (-KubeConfig, -KubeContext).</summary>
 public abstract class KubeCmdlet : EtlCmdlet
 {
-    /// <summary>
-    /// <para type="description">The kubeconfig file. Default: KUBECONFIG, then ~/.kube/config.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KubeConfig { get; set; }
+    /// <summary>-KubeConfig and -KubeContext.</summary>
+    protected KubeParameters Kube { get; } = new();
 
-    /// <summary>
-    /// <para type="description">The kubeconfig context. Default: its current context.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
+    protected override IEnumerable<ParameterBundle> Bundles => [Kube];
 
-    /// <summary>
-    /// <para type="description">A folder with local copies of the Argo manifests (events/install.yaml; workflows/install.yaml, or the CRDs plus install-no-crds.yaml), for air-gapped clusters. Default: download the pinned releases.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ManifestSource { get; set; }
-
-    /// <summary>
-    /// <para type="description">The Argo Events release to install. Default: v1.9.6.</para>
-    /// </summary>
-    [Parameter]
-    [ValidatePattern(@"^v\d+\.\d+\.\d+$")]
-    public string ArgoEventsVersion { get; set; } = new InfraOptions().ArgoEventsVersion;
-
-    /// <summary>
-    /// <para type="description">The Argo Workflows release to install. Default: v4.1.2.</para>
-    /// </summary>
-    [Parameter]
-    [ValidatePattern(@"^v\d+\.\d+\.\d+$")]
-    public string ArgoWorkflowsVersion { get; set; } = new InfraOptions().ArgoWorkflowsVersion;
-
-    protected KubeClient Connect() =>
-        KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
-
-    protected virtual InfraOptions Options() => new()
-    {
-        ManifestSource = ManifestSource is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ManifestSource),
-        ArgoEventsVersion = ArgoEventsVersion,
-        ArgoWorkflowsVersion = ArgoWorkflowsVersion,
-    };
+    protected KubeClient Connect() => Kube.Connect(SessionState.Path.GetUnresolvedProviderPathFromPSPath);
 }

@@ -22,7 +22,7 @@ namespace ArgoEtl.PowerShell.Commands.Images;
 /// <para>Builds the ETL step's image with the .NET SDK and pushes it to a local registry.</para>
 /// </example>
 /// <example>
-/// <code>$images = Get-EtlProfile . -Name eks | Publish-EtlImage -Ecr -CreateRepository -Region ap-northeast-2; Get-EtlProfile . -Name eks | Export-EtlManifest -Image $images.ToString()</code>
+/// <code>$images = Get-EtlProfile . -Name eks | Publish-EtlImage -Ecr -CreateRepository -Region ap-northeast-2; Get-EtlProfile . -Name eks | Export-EtlManifest -Image $images</code>
 /// <para>Pushes to ECR, creating repositories as needed, and renders the manifests with the pushed digests.</para>
 /// </example>
 [Cmdlet(VerbsData.Publish, "EtlImage", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
@@ -38,20 +38,6 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? Artifact { get; set; }
-
-    /// <summary>
-    /// <para type="description">Where images go: host[:port][/path]; each artifact is pushed to &lt;registry&gt;/&lt;image name&gt;. Registries on localhost/127.0.0.1 are spoken to over HTTP.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Registry { get; set; }
-
-    /// <summary>
-    /// <para type="description">The registry login (user name and password or token). Default: the Docker config file's entry for the registry.</para>
-    /// </summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
 
     /// <summary>
     /// <para type="description">Push to Amazon ECR of the AWS account and region in use, logging in with GetAuthorizationToken.</para>
@@ -78,39 +64,6 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     public SwitchParameter ImmutableTags { get; set; }
 
     /// <summary>
-    /// <para type="description">With -Ecr: the AWS region (default: the SDK's chain).</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Region { get; set; }
-
-    /// <summary>
-    /// <para type="description">With -Ecr: an AWS shared-config profile.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ProfileName { get; set; }
-
-    /// <summary>
-    /// <para type="description">With -Ecr: send ECR API calls to this endpoint instead of AWS.</para>
-    /// </summary>
-    [Parameter]
-    public Uri? EndpointUrl { get; set; }
-
-    /// <summary>
-    /// <para type="description">Auto (default: .NET projects with the SDK, Dockerfiles with docker, buildah or podman), or one of DotNet, Docker, Buildah, Podman.</para>
-    /// </summary>
-    [Parameter]
-    public BuilderKind Builder { get; set; } = BuilderKind.Auto;
-
-    /// <summary>
-    /// <para type="description">The base image for .NET container builds. Default: the SDK's (a .NET runtime image).</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseImage { get; set; }
-
-    /// <summary>
     /// <para type="description">InputDigest (default), GitCommit, or Custom with -Tag.</para>
     /// </summary>
     [Parameter]
@@ -124,13 +77,6 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
     public string? Tag { get; set; }
 
     /// <summary>
-    /// <para type="description">The kube context that decides, when neither -Registry nor -Ecr is given, whether images are loaded into minikube. Default: the kubeconfig's current context.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KubeContext { get; set; }
-
-    /// <summary>
     /// <para type="description">Stop at the first artifact that fails instead of going on with the others.</para>
     /// </summary>
     [Parameter]
@@ -138,12 +84,23 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
 
     protected override string SkaffoldCommand => "build";
 
+    /// <summary>-Registry, -Credential, -Builder, -BaseImage.</summary>
+    private ImageParameters Image { get; } = new();
+
+    /// <summary>With -Ecr: -Region, -ProfileName, -EndpointUrl.</summary>
+    private AwsParameters Aws { get; } = new();
+
+    /// <summary>-KubeConfig and -KubeContext: whether, without -Registry, images are loaded into minikube.</summary>
+    private KubeParameters Kube { get; } = new();
+
+    protected override IEnumerable<ParameterBundle> Bundles => [Image, Aws, Kube];
+
     protected override void ProcessRecord()
     {
         try
         {
             // Without a registry (and without -Ecr), a minikube cluster gets the images loaded directly.
-            var destination = Ecr ? null : ImageDestination.Resolve(Registry, Login(), KubeContext ?? Core.Projects.ProjectContext.CurrentKubeContext(), "Publish-EtlImage");
+            var destination = Ecr ? null : ImageDestination.Resolve(Image.Registry, Image.Login(), Kube.ContextName(SessionState.Path.GetUnresolvedProviderPathFromPSPath), "Publish-EtlImage");
 
             var (profiles, warnings) = ResolveProfiles();
             foreach (var warning in warnings)
@@ -166,7 +123,7 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 return;
             }
 
-            string action = destination?.LoadInto is { } minikube ? $"Build and load into minikube profile {minikube.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {ArgoEtl.Etl.Storage.UrlRedaction.Redact(Registry)}";
+            string action = destination?.LoadInto is { } minikube ? $"Build and load into minikube profile {minikube.Profile}" : Ecr ? "Build and push to ECR" : $"Build and push to {ArgoEtl.Etl.Storage.UrlRedaction.Redact(Image.Registry)}";
             var approved = artifacts.Where(x => ShouldProcess($"{x.Artifact.ImageName} ({x.Profile.Path})", action)).ToList();
             if (approved.Count == 0)
             {
@@ -180,8 +137,8 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
                 Registry = destination.Registry,
                 LoadInto = destination.LoadInto,
                 Credentials = destination.Credentials,
-                Builder = Builder,
-                BaseImage = BaseImage,
+                Builder = Image.Builder,
+                BaseImage = Image.BaseImage,
                 TagPolicy = TagPolicy,
                 Tag = Tag,
             });
@@ -219,30 +176,9 @@ public sealed class PublishEtlImageCommand : ProfileCmdlet
         }
     }
 
-    private RegistryCredentials? Login() =>
-        Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-
     private ImageDestination LoginToEcr(IReadOnlyList<string> repositories)
     {
-        using var aws = new AwsSession(new AwsConnection { Region = Region, ProfileName = ProfileName, EndpointUrl = EndpointUrl });
-        return Run(async ct =>
-        {
-            var login = await aws.Ecr.LoginAsync(ct).ConfigureAwait(false);
-            foreach (string repository in repositories)
-            {
-                if (await aws.Ecr.RepositoryUriAsync(repository, ct).ConfigureAwait(false) is null)
-                {
-                    if (!CreateRepository)
-                    {
-                        throw new EtlException(EtlErrors.EcrRepositoryMissing, $"ECR repository '{repository}' does not exist.",
-                            "Pass -CreateRepository to create it, or create it with the AWS console or CLI.", repository);
-                    }
-
-                    await aws.Ecr.CreateRepositoryAsync(repository, ScanOnPush, ImmutableTags, ct).ConfigureAwait(false);
-                }
-            }
-
-            return new ImageDestination(login.Registry, null, login.Credentials);
-        });
+        using var aws = new AwsSession(Aws.Connection());
+        return Run(ct => EcrRepositories.PrepareAsync(aws, repositories, new EcrRepositoryPolicy(CreateRepository, ScanOnPush, ImmutableTags), ct));
     }
 }

@@ -7,7 +7,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <summary>
 /// <para type="synopsis">Reports each part of the Argo ETL platform and its health.</para>
 /// <para type="description">For Argo Events, the EventBus, the Sensors' RBAC, Argo Workflows, the UI token and the object store: whether every object
-/// Install-EtlInfra applies exists, CRDs are Established, Deployments are available and the token Secret is filled in. With -Profile Eks also the OIDC
+/// Install-EtlInfra applies exists, CRDs are Established, Deployments are available and the token Secret is filled in. With -Platform Eks also the OIDC
 /// provider, the load balancer controller's policy, role (policy attached, pod identity association) and controller, the ALB Ingress and the S3 artifact
 /// repository. Status is Healthy, Degraded (with the problems) or Missing.</para>
 /// </summary>
@@ -16,7 +16,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <para>Shows only what needs attention.</para>
 /// </example>
 /// <example>
-/// <code>Get-EtlInfra -Profile Eks -ClusterName etl -Region eu-west-1</code>
+/// <code>Get-EtlInfra -Platform Eks -ClusterName etl -Region eu-west-1</code>
 /// <para>Reports the EKS platform's components, AWS parts included.</para>
 /// </example>
 [Cmdlet(VerbsCommon.Get, "EtlInfra")]
@@ -27,8 +27,9 @@ public sealed class GetEtlInfraCommand : InfraCmdlet
     /// <para type="description">The platform to report: Local (default) or Eks (needs -ClusterName).</para>
     /// </summary>
     [Parameter(Position = 0)]
+    [Alias("Profile")]
     [ValidateSet("Local", "Eks")]
-    public override string Profile { get; set; } = "Local";
+    public override string Platform { get; set; } = "Local";
 
     protected override void ProcessRecord()
     {

@@ -29,7 +29,7 @@ public sealed class GetEtlWorkflowTokenCommand : KubeCmdlet
         try
         {
             using var client = Connect();
-            string token = Run(ct => new InfraService(client, Options()).WorkflowTokenAsync(ct));
+            string token = Run(ct => new InfraService(client, new InfraOptions()).WorkflowTokenAsync(ct));
             if (AsPlainText)
             {
                 WriteObject(token);

@@ -23,7 +23,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// AWS changes of the same run only.</para>
 /// </summary>
 /// <example>
-/// <code>Install-EtlInfra -Profile Local</code>
+/// <code>Install-EtlInfra -Platform Local</code>
 /// <para>Installs the platform on the current kube context and creates the artifact bucket through a port-forward to the object store.</para>
 /// </example>
 /// <example>
@@ -48,11 +48,12 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
     public EtlProfile? InputObject { get; set; }
 
     /// <summary>
-    /// <para type="description">The platform to install: Local (minikube and similar single-node clusters), or Eks (an existing Amazon EKS cluster: its OIDC provider, the AWS Load Balancer Controller with its IAM policy and role, Argo behind an ALB; needs -ClusterName).</para>
+    /// <para type="description">The platform to install (formerly -Profile, which now names an EtlProfile on every other cmdlet; -Profile still works here): Local (minikube and similar single-node clusters), or Eks (an existing Amazon EKS cluster: its OIDC provider, the AWS Load Balancer Controller with its IAM policy and role, Argo behind an ALB; needs -ClusterName).</para>
     /// </summary>
     [Parameter(Position = 0, ParameterSetName = NameSet)]
+    [Alias("Profile")]
     [ValidateSet("Local", "Eks")]
-    public override string Profile { get; set; } = "Local";
+    public override string Platform { get; set; } = "Local";
 
     /// <summary>
     /// <para type="description">Eks: give the controller its role through EKS Pod Identity (a pod identity association) instead of IRSA.</para>
@@ -122,12 +123,12 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
         {
             if (InputObject is { IsBase: false } profile)
             {
-                Profile = profile.Name.ToLowerInvariant() switch
+                Platform = profile.Name.ToLowerInvariant() switch
                 {
                     "local" => "Local",
                     "eks" => "Eks",
                     _ => throw new EtlException(EtlErrors.InfraProfileUnsupported, EtlErrorKind.InvalidArgument, $"Profile '{profile.Name}' is not a platform Install-EtlInfra knows ('local' or 'eks').",
-                        "Pipe the 'local' or 'eks' profile (Get-EtlProfile -Name local), or use -Profile Local / -Profile Eks.", profile.Name),
+                        "Pipe the 'local' or 'eks' profile (Get-EtlProfile -Name local), or use -Platform Local / -Platform Eks.", profile.Name),
                 };
             }
 
@@ -151,7 +152,7 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
             }
 
             int total = plan.Before.Count + plan.Objects.Count + plan.After.Count;
-            var applied = RunReporting($"Installing the Argo ETL platform ({Profile})", total, (AppliedObject a) => a.ToString(), (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
+            var applied = RunReporting($"Installing the Argo ETL platform ({Platform})", total, (AppliedObject a) => a.ToString(), (progress, ct) => service.InstallAsync(plan, engine, progress, ct));
             WriteObject(applied, enumerateCollection: true);
         }
         catch (EtlException ex)

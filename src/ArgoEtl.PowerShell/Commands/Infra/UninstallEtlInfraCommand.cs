@@ -9,7 +9,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <para type="synopsis">Removes what Install-EtlInfra created, and nothing else.</para>
 /// <para type="description">Deletes every object labelled app.kubernetes.io/managed-by=argoetl and argoetl.io/project=argoetl-infra, custom resources
 /// first and namespaces last. Objects that existed before the install (a namespace you made, a ConfigMap of your own) carry no such label and stay.
-/// With -Profile Eks it also removes the AWS side Install created (tagged app.kubernetes.io/managed-by=argoetl and argoetl.io/cluster): the pod identity
+/// With -Platform Eks it also removes the AWS side Install created (tagged app.kubernetes.io/managed-by=argoetl and argoetl.io/cluster): the pod identity
 /// association, the controller's and the artifact repository's roles, the OIDC provider, and the controller policy — the account-wide policy only when
 /// nothing else is attached to it (checked again just before deleting). Never the cluster. See Get-EtlInfraLeftover for what eksctl leaves behind.</para>
 /// </summary>
@@ -18,7 +18,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <para>Lists what would be deleted.</para>
 /// </example>
 /// <example>
-/// <code>Uninstall-EtlInfra -Profile Eks -ClusterName etl -Region eu-west-1</code>
+/// <code>Uninstall-EtlInfra -Platform Eks -ClusterName etl -Region eu-west-1</code>
 /// <para>Removes the EKS platform's objects and the IAM entities Install created for it.</para>
 /// </example>
 [Cmdlet(VerbsLifecycle.Uninstall, "EtlInfra", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
@@ -29,8 +29,9 @@ public sealed class UninstallEtlInfraCommand : InfraCmdlet
     /// <para type="description">The platform to remove: Local (default) or Eks (needs -ClusterName).</para>
     /// </summary>
     [Parameter(Position = 0)]
+    [Alias("Profile")]
     [ValidateSet("Local", "Eks")]
-    public override string Profile { get; set; } = "Local";
+    public override string Platform { get; set; } = "Local";
 
     protected override void ProcessRecord()
     {

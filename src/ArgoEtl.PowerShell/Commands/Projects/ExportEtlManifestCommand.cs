@@ -32,11 +32,11 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
     private bool _failed;
 
     /// <summary>
-    /// <para type="description">Built images as artifact=reference, e.g. minio-etl=localhost:5000/minio-etl:abc@sha256:... Artifacts without one keep their bare name (with a warning).</para>
+    /// <para type="description">Built images: the EtlImage objects Publish-EtlImage returns (-Image $images), or artifact=reference text, e.g. minio-etl=localhost:5000/minio-etl:abc@sha256:... Artifacts without one keep their bare name (with a warning).</para>
     /// </summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string[] Image { get; set; } = [];
+    public ImageArgument[] Image { get; set; } = [];
 
     /// <summary>
     /// <para type="description">Write all objects to this file as multi-document YAML instead of returning them. The file is written to a
@@ -110,16 +110,10 @@ public sealed class ExportEtlManifestCommand : ProfileCmdlet
     private Dictionary<string, string> ParseImages()
     {
         var images = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string pair in Image)
+        foreach (var image in Image)
         {
-            int eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || eq == pair.Length - 1)
-            {
-                throw new EtlException(EtlErrors.ImageArgumentInvalid, $"-Image '{pair}' is not artifact=reference.",
-                    "Write each image as the artifact's image name, '=', and the built reference, e.g. minio-etl=localhost:5000/minio-etl:abc.", pair);
-            }
-
-            images[pair[..eq]] = pair[(eq + 1)..];
+            var (artifact, reference) = image.Checked();
+            images[artifact] = reference;
         }
 
         return images;

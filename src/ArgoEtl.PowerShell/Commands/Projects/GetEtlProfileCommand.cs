@@ -41,23 +41,22 @@ public sealed class GetEtlProfileCommand : EtlCmdlet
     public string[]? Name { get; set; }
 
     /// <summary>
-    /// <para type="description">The kube context kubeContext activations compare with. Default: the kubeconfig's current-context.</para>
-    /// </summary>
-    [Parameter]
-    public string? KubeContext { get; set; }
-
-    /// <summary>
     /// <para type="description">The Skaffold command that command activations compare with (dev, run, build, render, deploy, ...). Default: none.</para>
     /// </summary>
     [Parameter]
     public string? Command { get; set; }
+
+    /// <summary>-KubeConfig and -KubeContext: the context kubeContext activations compare with.</summary>
+    private KubeParameters Kube { get; } = new();
+
+    protected override IEnumerable<ParameterBundle> Bundles => [Kube];
 
     protected override void ProcessRecord()
     {
         try
         {
             string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-            var project = SkaffoldProject.Load(path, new ProjectContext(Command, KubeContext));
+            var project = SkaffoldProject.Load(path, new ProjectContext(Command, Kube.Given ? Kube.ContextName(SessionState.Path.GetUnresolvedProviderPathFromPSPath) : null));
             foreach (var warning in project.Warnings)
             {
                 WriteWarning(warning.ToString());

@@ -62,47 +62,6 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     public string? StateDirectory { get; set; }
 
     /// <summary>
-    /// <para type="description">Where images are pushed: host[:port][/path]. Without it, on a minikube context, images are loaded into the cluster.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Registry { get; set; }
-
-    /// <summary>
-    /// <para type="description">The registry login. Default: the Docker config file's entry for the registry.</para>
-    /// </summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>
-    /// <para type="description">The base image for .NET container builds.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseImage { get; set; }
-
-    /// <summary>
-    /// <para type="description">How images are built: Auto (default), DotNet, Docker, Buildah or Podman.</para>
-    /// </summary>
-    [Parameter]
-    public BuilderKind Builder { get; set; } = BuilderKind.Auto;
-
-    /// <summary>
-    /// <para type="description">The kubeconfig file. Default: KUBECONFIG, then ~/.kube/config.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KubeConfig { get; set; }
-
-    /// <summary>
-    /// <para type="description">The kubeconfig context. Default: its current context.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
-
-    /// <summary>
     /// <para type="description">Leave what was deployed in place when the session ends.</para>
     /// </summary>
     [Parameter]
@@ -146,6 +105,14 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
 
     protected override string SkaffoldCommand => "dev";
 
+    /// <summary>-Registry, -Credential, -Builder, -BaseImage.</summary>
+    private ImageParameters Image { get; } = new();
+
+    /// <summary>-KubeConfig and -KubeContext (formerly -Context).</summary>
+    private KubeParameters Kube { get; } = new();
+
+    protected override IEnumerable<ParameterBundle> Bundles => [Image, Kube];
+
     protected override void ProcessRecord()
     {
         try
@@ -157,9 +124,9 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             }
 
             var profile = profiles[0];
-            bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && KubeConfig is null && Context is null && Kubeconfig.CurrentContext() is null);
+            bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && !Kube.Given && Kubeconfig.CurrentContext() is null);
             using var changes = new FileSystemChangeFeed();
-            using var client = local ? null : KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            using var client = local ? null : Kube.Connect(SessionState.Path.GetUnresolvedProviderPathFromPSPath);
             var session = new DevSession(profile);
             var hooks = new ScriptBlockHookRunner(new HostHookRunner(), Before, After, Cleanup, () => Stopping, name => SessionState.PSVariable.GetValue(name));
             hooks.Snapshot();
@@ -183,9 +150,8 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             }
             else
             {
-                var login = Credential is null ? null : new RegistryCredentials(Credential.UserName, Credential.GetNetworkCredential().Password);
-                var destination = ImageDestination.Resolve(Registry, login, client.Context, "Start-EtlDev");
-                var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = BaseImage, Builder = Builder };
+                var destination = ImageDestination.Resolve(Image.Registry, Image.Login(), client.Context, "Start-EtlDev");
+                var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = Image.BaseImage, Builder = Image.Builder };
                 phases = Phases(new PublishingArtifactBuilder(publish), DeployerFactory(client));
             }
 

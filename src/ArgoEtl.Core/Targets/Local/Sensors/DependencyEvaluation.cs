@@ -8,6 +8,10 @@ namespace ArgoEtl.Core.Targets.Local.Sensors;
 /// </summary>
 public sealed record DependencyEvaluation(string Dependency, LocalEvent? Event, bool Passed, IReadOnlyList<FilterOutcome> Filters, string Reason)
 {
+    // Records print collections by their type name; a dry-run report shows each filter's verdict instead.
+    public override string ToString() =>
+        $"{Dependency}: {(Passed ? "passed" : "not passed")} ({Reason}){(Filters.Count == 0 ? string.Empty : $" [{string.Join("; ", Filters)}]")}";
+
     public static DependencyEvaluation NoEvent(SensorDependency dependency) =>
         new(dependency?.Name ?? string.Empty, null, false, [], $"no event from {dependency?.EventSourceName}/{dependency?.EventName}");
 }

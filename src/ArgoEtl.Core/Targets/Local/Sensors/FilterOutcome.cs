@@ -5,4 +5,7 @@ namespace ArgoEtl.Core.Targets.Local.Sensors;
 /// "context", "time"), whether it passed, and why. <paramref name="IsError"/> marks what upstream reports as a filter
 /// error (a missing path, a bad value or regex) rather than a plain mismatch.
 /// </summary>
-public sealed record FilterOutcome(string Filter, bool Passed, bool IsError, string Reason);
+public sealed record FilterOutcome(string Filter, bool Passed, bool IsError, string Reason)
+{
+    public override string ToString() => $"{Filter}: {(IsError ? "error" : Passed ? "passed" : "not passed")} ({Reason})";
+}
