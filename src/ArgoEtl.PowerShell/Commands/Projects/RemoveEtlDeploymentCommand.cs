@@ -23,7 +23,7 @@ namespace ArgoEtl.PowerShell.Commands.Projects;
 /// </example>
 [Cmdlet(VerbsCommon.Remove, "EtlDeployment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(AppliedObject))]
-public sealed class RemoveEtlDeploymentCommand : EtlCmdlet
+public sealed class RemoveEtlDeploymentCommand : KubeCmdlet
 {
     private const string ProfileSet = "Profile";
     private const string PathSet = "Path";
@@ -50,20 +50,6 @@ public sealed class RemoveEtlDeploymentCommand : EtlCmdlet
     [ValidatePattern(@"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
     public string? Project { get; set; }
 
-    /// <summary>
-    /// <para type="description">The kubeconfig file. Default: KUBECONFIG, then ~/.kube/config.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? KubeConfig { get; set; }
-
-    /// <summary>
-    /// <para type="description">The kubeconfig context. Default: its current context.</para>
-    /// </summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? Context { get; set; }
-
     protected override void ProcessRecord()
     {
         try
@@ -81,7 +67,7 @@ public sealed class RemoveEtlDeploymentCommand : EtlCmdlet
                 return;
             }
 
-            using var client = KubeClient.Connect(KubeConfig is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(KubeConfig), Context);
+            using var client = Connect();
             var engine = new ApplyEngine(client);
             var owned = Run(ct => engine.ListOwnedAsync(project, ct));
             if (owned.Count == 0)
