@@ -68,6 +68,11 @@ public sealed class DevLoop
         try
         {
             UseDeployer(_phases.Deployer(_profile));
+            foreach (var (artifact, image) in _options.Prebuilt)
+            {
+                _images[artifact] = image;
+            }
+
             _pending.UnionWith(_profile.Artifacts.Select(a => a.ImageName));
             _phases.Changes.Watch(WatchList());
             Succeeded = await CycleAsync(cancellationToken).ConfigureAwait(false);
@@ -113,6 +118,7 @@ public sealed class DevLoop
         try
         {
             _pending.IntersectWith(_profile.Artifacts.Select(a => a.ImageName));
+            _pending.ExceptWith(_options.Prebuilt.Keys);
             foreach (var artifact in _profile.Artifacts.Where(a => _pending.Contains(a.ImageName)).ToList())
             {
                 _progress.Report(new DevEvent("build", $"Building {artifact.ImageName}"));
@@ -237,7 +243,7 @@ public sealed class DevLoop
             }
         }
 
-        foreach (string gone in _images.Keys.Where(k => next.Artifacts.All(a => a.ImageName != k)).ToList())
+        foreach (string gone in _images.Keys.Where(k => next.Artifacts.All(a => a.ImageName != k) && !_options.Prebuilt.ContainsKey(k)).ToList())
         {
             _images.Remove(gone);
         }
@@ -264,7 +270,7 @@ public sealed class DevLoop
     private DevWatchList WatchList() => new(
         _profile.ProjectDirectory,
         File.Exists(_profile.Path) ? [Path.GetFullPath(_profile.Path)] : [],
-        _profile.Artifacts.GroupBy(a => a.ImageName, StringComparer.Ordinal)
+        _profile.Artifacts.Where(a => !_options.Prebuilt.ContainsKey(a.ImageName)).GroupBy(a => a.ImageName, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => _phases.Builder.Dependencies(_profile, g.First()), StringComparer.Ordinal),
         [.. _phases.Renderer.Dependencies(_profile), .. _deployer!.Dependencies]);
 

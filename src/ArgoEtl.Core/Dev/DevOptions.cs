@@ -14,4 +14,10 @@ public sealed record DevOptions
 
     /// <summary>Tail the deployed workloads' logs (the target's log tailer); off with -NoLogs. Workflow runs are reported either way.</summary>
     public bool TailLogs { get; init; } = true;
+
+    /// <summary>
+    /// Images built elsewhere, by artifact name: used as they are and never built by the loop (their sources are not
+    /// watched for rebuilds), as 'skaffold deploy --images'. Manifest changes still redeploy with them.
+    /// </summary>
+    public IReadOnlyDictionary<string, Images.EtlImage> Prebuilt { get; init; } = new Dictionary<string, Images.EtlImage>();
 }

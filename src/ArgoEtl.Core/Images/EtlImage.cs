@@ -29,6 +29,36 @@ public sealed class EtlImage
 
     public TimeSpan Duration { get; init; }
 
+    /// <summary>
+    /// An image built elsewhere (Publish-EtlImage's output, a CI build), by its reference repository[:tag][@digest]:
+    /// what a dev loop uses instead of building the artifact, as 'skaffold deploy --images' or '--build-artifacts' do.
+    /// </summary>
+    public static EtlImage Given(string artifact, string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(artifact);
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        string? digest = null;
+        int at = reference.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            digest = reference[(at + 1)..];
+            reference = reference[..at];
+        }
+
+        // A colon after the last slash is the tag's; one before it belongs to a registry's port.
+        int colon = reference.LastIndexOf(':');
+        bool tagged = colon > reference.LastIndexOf('/');
+        return new EtlImage
+        {
+            Artifact = artifact,
+            Repository = tagged ? reference[..colon] : reference,
+            Tag = tagged ? reference[(colon + 1)..] : "latest",
+            Digest = digest,
+            Builder = "Given",
+            Cached = true,
+        };
+    }
+
     /// <summary>artifact=reference, the form Export-EtlManifest -Image takes.</summary>
     public override string ToString() => $"{Artifact}={FullyQualifiedName}";
 }

@@ -91,6 +91,23 @@ public sealed class DevLoopTests
     }
 
     [Fact]
+    public async Task An_image_given_from_elsewhere_is_deployed_as_given_and_never_built_even_when_its_source_changes()
+    {
+        var bench = new TestBench();
+        var given = Core.Images.EtlImage.Given("worker", "registry.test:5000/team/worker:v7@sha256:abc");
+        Assert.Equal(("registry.test:5000/team/worker", "v7", "sha256:abc"), (given.Repository, given.Tag, given.Digest));
+        var session = await StartAsync(bench, TestBench.Profile(Dir, "app", "worker"), new DevOptions { Prebuilt = new Dictionary<string, Core.Images.EtlImage> { ["worker"] = given } });
+        await session.ChangeAsync(new ChangeSet { Rebuild = Set("worker", "app") });
+        await session.StopAsync();
+
+        Assert.Equal(["app:1"], bench.Cycles[0].Built);
+        Assert.Equal(["bench.test/app:1, registry.test:5000/team/worker:v7@sha256:abc"], bench.Cycles[0].Deployed);
+        Assert.Equal(["app:2"], bench.Cycles[1].Built);
+        Assert.Equal(["bench.test/app:2, registry.test:5000/team/worker:v7@sha256:abc"], bench.Cycles[1].Deployed);
+        Assert.Equal("registry.test:5000/team/worker:latest", Core.Images.EtlImage.Given("worker", "registry.test:5000/team/worker").FullyQualifiedName);
+    }
+
+    [Fact]
     public async Task A_manifest_change_renders_and_deploys_again_without_a_build()
     {
         var bench = new TestBench();

@@ -103,15 +103,23 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     [Parameter]
     public ScriptBlock? Cleanup { get; set; }
 
+    /// <summary>
+    /// <para type="description">Images built elsewhere: the EtlImage objects Publish-EtlImage returns (-Image $images), or artifact=reference text. These artifacts
+    /// are used as given and never built or rebuilt by the session (as 'skaffold deploy --images'); the others are built as usual.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public ImageArgument[] Image { get; set; } = [];
+
     protected override string SkaffoldCommand => "dev";
 
     /// <summary>-Registry, -Credential, -Builder, -BaseImage.</summary>
-    private ImageParameters Image { get; } = new();
+    private ImageParameters ImageBuild { get; } = new();
 
     /// <summary>-KubeConfig and -KubeContext (formerly -Context).</summary>
     private KubeParameters Kube { get; } = new();
 
-    protected override IEnumerable<ParameterBundle> Bundles => [Image, Kube];
+    protected override IEnumerable<ParameterBundle> Bundles => [ImageBuild, Kube];
 
     protected override void ProcessRecord()
     {
@@ -124,6 +132,7 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             }
 
             var profile = profiles[0];
+            var prebuilt = Prebuilt();
             bool local = Target == DevTarget.Local || (Target == DevTarget.Auto && !Kube.Given && Kubeconfig.CurrentContext() is null);
             using var changes = new FileSystemChangeFeed();
             using var client = local ? null : Kube.Connect(SessionState.Path.GetUnresolvedProviderPathFromPSPath);
@@ -150,8 +159,8 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             }
             else
             {
-                var destination = ImageDestination.Resolve(Image.Registry, Image.Login(), client.Context, "Start-EtlDev");
-                var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = Image.BaseImage, Builder = Image.Builder };
+                var destination = ImageDestination.Resolve(ImageBuild.Registry, ImageBuild.Login(), client.Context, "Start-EtlDev");
+                var publish = new PublishOptions { Registry = destination.Registry, LoadInto = destination.LoadInto, Credentials = destination.Credentials, BaseImage = ImageBuild.BaseImage, Builder = ImageBuild.Builder };
                 phases = Phases(new PublishingArtifactBuilder(publish), DeployerFactory(client));
             }
 
@@ -160,7 +169,7 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
             {
                 try
                 {
-                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup, Once = Once, TailLogs = !NoLogs }, progress, session).RunAsync(ct).ConfigureAwait(false);
+                    await new DevLoop(profile, phases, new DevOptions { Cleanup = !NoCleanup, Once = Once, TailLogs = !NoLogs, Prebuilt = prebuilt }, progress, session).RunAsync(ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -202,5 +211,17 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
 
                 break;
         }
+    }
+
+    private Dictionary<string, EtlImage> Prebuilt()
+    {
+        var given = new Dictionary<string, EtlImage>(StringComparer.Ordinal);
+        foreach (var image in Image)
+        {
+            var (artifact, reference) = image.Checked();
+            given[artifact] = EtlImage.Given(artifact, reference);
+        }
+
+        return given;
     }
 }
