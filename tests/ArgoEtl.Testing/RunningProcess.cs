@@ -143,6 +143,37 @@ public class RunningProcess : IDisposable
         return port;
     }
 
+    /// <summary>The first of <paramref name="count"/> consecutive free loopback ports (an FTP server's passive range).</summary>
+    public static int FreePortRange(int count)
+    {
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            int first = Random.Shared.Next(20_000, 29_000);
+            var listeners = new List<TcpListener>();
+            try
+            {
+                for (int p = first; p < first + count; p++)
+                {
+                    var listener = new TcpListener(IPAddress.Loopback, p);
+                    listener.Start();
+                    listeners.Add(listener);
+                }
+
+                return first;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // One of them is taken: try another range.
+            }
+            finally
+            {
+                listeners.ForEach(l => l.Stop());
+            }
+        }
+
+        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
+    }
+
     private static string NewWorkDirectory(string name)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"argoetl-{name}-{Guid.NewGuid():N}"[..32]);

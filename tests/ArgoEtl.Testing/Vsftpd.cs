@@ -39,7 +39,7 @@ public sealed class Vsftpd : RunningProcess
     {
         // One passive port unless asked for more: vsftpd refuses PASV in a session while another holds the only one,
         // so clients that list and download at once (a watcher and a pipeline step) need a range.
-        int passivePort = passivePorts == 1 ? FreePort() : FreePortRange(passivePorts);
+        int passivePort = passivePorts == 1 ? FreePort() : RunningProcess.FreePortRange(passivePorts);
         string root = Path.Combine(dir, "root");
         string upload = Path.Combine(root, "upload");
         string empty = Path.Combine(dir, "empty");
@@ -89,36 +89,6 @@ public sealed class Vsftpd : RunningProcess
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"exec /usr/sbin/vsftpd '{config}' 0>&2");
         return start;
-    }
-
-    private static int FreePortRange(int count)
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            int first = Random.Shared.Next(20_000, 29_000);
-            var listeners = new List<System.Net.Sockets.TcpListener>();
-            try
-            {
-                for (int p = first; p < first + count; p++)
-                {
-                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, p);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return first;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // One of them is taken: try another range.
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
     }
 
     // A local account for password logins: vsftpd authenticates through PAM, which wants a real user with a shell

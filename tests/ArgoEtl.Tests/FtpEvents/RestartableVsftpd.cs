@@ -22,7 +22,7 @@ public sealed partial class RestartableVsftpd : IDisposable
     {
         ArgumentNullException.ThrowIfNull(harness);
         Port = RunningProcess.FreePort();
-        int passive = FreePortRange(PassivePorts);
+        int passive = RunningProcess.FreePortRange(PassivePorts);
         string text = File.ReadAllText(Path.Combine(harness.WorkDirectory, "vsftpd.conf"));
         text = ListenPort().Replace(text, $"listen_port={Port}");
         text = PasvMin().Replace(text, $"pasv_min_port={passive}");
@@ -36,36 +36,6 @@ public sealed partial class RestartableVsftpd : IDisposable
     private const int PassivePorts = 4;
 
     public int Port { get; }
-
-    private static int FreePortRange(int count)
-    {
-        for (int attempt = 0; attempt < 50; attempt++)
-        {
-            int first = Random.Shared.Next(20_000, 29_000);
-            var listeners = new List<System.Net.Sockets.TcpListener>();
-            try
-            {
-                for (int p = first; p < first + count; p++)
-                {
-                    var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, p);
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-
-                return first;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // One of them is taken: try another range.
-            }
-            finally
-            {
-                listeners.ForEach(l => l.Stop());
-            }
-        }
-
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports found.");
-    }
 
     public void Start()
     {

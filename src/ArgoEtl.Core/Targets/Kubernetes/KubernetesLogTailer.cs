@@ -18,16 +18,14 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
 {
     private readonly ConcurrentDictionary<string, Task> _following = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ownedWorkflows = new(StringComparer.Ordinal);
-    private readonly List<Task> _watches = [];
-    private CancellationTokenSource? _stop;
+    private readonly SessionWatches _watches = new();
 
     public Task StartAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(session);
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var token = _stop.Token;
+        var token = _watches.Start(cancellationToken);
         foreach (string ns in session().Namespaces)
         {
             _watches.Add(KubeWatcher.RunAsync<V1Pod>(
@@ -43,18 +41,8 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
 
     public async Task StopAsync()
     {
-        if (_stop is null)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        var all = Task.WhenAll([.. _watches, .. _following.Values]);
-        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-        _watches.Clear();
+        await _watches.StopAsync(_following.Values).ConfigureAwait(false);
         _following.Clear();
-        _stop.Dispose();
-        _stop = null;
     }
 
     private async Task OnPodAsync(WatchEventType type, V1Pod pod, IProgress<DevEvent> progress, CancellationToken cancellationToken)

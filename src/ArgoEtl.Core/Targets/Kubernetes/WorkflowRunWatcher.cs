@@ -18,16 +18,14 @@ namespace ArgoEtl.Core.Targets.Kubernetes;
 public sealed class WorkflowRunWatcher(KubeClient client, Func<KubernetesSession> session) : IWorkflowRunWatcher
 {
     private readonly ConcurrentDictionary<string, EtlRunPhase> _phases = new(StringComparer.Ordinal);
-    private readonly List<Task> _watches = [];
-    private CancellationTokenSource? _stop;
+    private readonly SessionWatches _watches = new();
 
     public Task StartAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(session);
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var token = _stop.Token;
+        var token = _watches.Start(cancellationToken);
         foreach (string ns in session().Namespaces)
         {
             _watches.Add(KubeWatcher.RunAsync<object>(
@@ -54,19 +52,7 @@ public sealed class WorkflowRunWatcher(KubeClient client, Func<KubernetesSession
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync()
-    {
-        if (_stop is null)
-        {
-            return;
-        }
-
-        await _stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(_watches), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
-        _watches.Clear();
-        _stop.Dispose();
-        _stop = null;
-    }
+    public Task StopAsync() => _watches.StopAsync();
 
     /// <summary>The run a Workflow object describes, or null when it is not the session's.</summary>
     public static EtlWorkflowRun? ToRun(JsonObject workflow, KubernetesSession session)
