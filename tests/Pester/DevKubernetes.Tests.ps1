@@ -78,4 +78,10 @@ Describe 'Start-EtlDev -Once and Remove-EtlDeployment' {
         (Get-Command Remove-EtlDeployment).Parameters.Keys | Should -Contain 'WhatIf'
         (Get-Command Remove-EtlDeployment).Parameters['Project'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] }).ValueFromPipelineByPropertyName | Should -Contain $true
     }
+
+    It 'never takes the platform for a dev session: what Install-EtlInfra applied (Project argoetl-infra) is refused' {
+        $platformObject = [pscustomobject]@{ Project = 'argoetl-infra'; Kind = 'Namespace'; Name = 'argo' }
+        { $platformObject | Remove-EtlDeployment -KubeConfig (Join-Path $TestDrive 'none') -Confirm:$false -ErrorAction Stop } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,ArgoEtl.PowerShell.Commands.Projects.RemoveEtlDeploymentCommand'
+    }
 }

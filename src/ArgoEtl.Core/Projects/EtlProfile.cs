@@ -71,8 +71,9 @@ public sealed record EtlArtifact(string ImageName, string Context, string Builde
     public override string ToString() =>
         $"{ImageName} ({Builder} in {Context}{(Dockerfile is null ? string.Empty : $", {Dockerfile}")}{Listed(BuildArgs, ", buildArgs ")})";
 
+    // Keys only: build args and Helm values often carry tokens and passwords, and this text is what views print.
     internal static string Listed(IReadOnlyDictionary<string, string> pairs, string prefix) =>
-        pairs.Count == 0 ? string.Empty : prefix + string.Join(' ', pairs.Select(p => $"{p.Key}={p.Value}"));
+        pairs.Count == 0 ? string.Empty : prefix + string.Join(' ', pairs.Keys);
 }
 
 /// <summary>A Helm release of deploy.helm.</summary>

@@ -47,7 +47,9 @@ public sealed class RemoveEtlDeploymentCommand : KubeCmdlet
     /// <para type="description">The session's project label value (dev-&lt;skaffold.yaml metadata.name&gt;), as the Project property of what Start-EtlDev wrote; binds by property name.</para>
     /// </summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ProjectSet)]
-    [ValidatePattern(@"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
+    // Only a dev session's label (dev-...): Install-EtlInfra's objects carry a Project too, and piping them here must
+    // not remove the platform.
+    [ValidatePattern(@"^dev-[A-Za-z0-9]([-A-Za-z0-9_.]{0,57}[A-Za-z0-9])?$")]
     public string? Project { get; set; }
 
     protected override void ProcessRecord()
