@@ -49,9 +49,9 @@ public sealed class EksInfraTests : IDisposable
 
     public void Dispose() => Directory.Delete(_source, recursive: true);
 
-    private (InfraService Service, ApplyEngine Engine) Eks(LocalAws aws, KubeTestKit kit, bool podIdentity = false, string? bucket = "etl-artifacts")
+    private (InfraService Service, ApplyEngine Engine) Eks(LocalAws aws, KubeTestKit kit, bool podIdentity = false, string? bucket = "etl-artifacts", string? certificate = null)
     {
-        var eks = new EksOptions { ClusterName = Cluster, PodIdentity = podIdentity, ArtifactBucket = bucket };
+        var eks = new EksOptions { ClusterName = Cluster, PodIdentity = podIdentity, ArtifactBucket = bucket, InternetFacingCertificateArn = certificate };
         var context = new InfraContext(kit.Client, new InfraOptions { ManifestSource = _source }) { Aws = aws.Session(Region), Eks = eks };
         return (new InfraService(new InfraPlanner(context, InfraCompositions.Eks(eks))), new ApplyEngine(kit.Client) { PollInterval = TimeSpan.FromMilliseconds(50) });
     }
@@ -90,7 +90,10 @@ public sealed class EksInfraTests : IDisposable
         Assert.Equal($"arn:aws:iam::{AwsState.AccountId}:role/etl-aws-load-balancer-controller", sa.Body["metadata"]!["annotations"]!["eks.amazonaws.com/role-arn"]!.GetValue<string>());
         var deployment = kit.Store.Get(kit.Store.Find("apps", "v1", "deployments")!, "kube-system", "aws-load-balancer-controller");
         Assert.Contains("--cluster-name=etl", deployment.Body["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(200, kit.Store.Get(kit.Store.Find("networking.k8s.io", "v1", "ingresses")!, "argo", "argo-server").Status);
+        var ingress = kit.Store.Get(kit.Store.Find("networking.k8s.io", "v1", "ingresses")!, "argo", "argo-server");
+        Assert.Equal(200, ingress.Status);
+        Assert.Equal("internal", ingress.Body["metadata"]!["annotations"]!["alb.ingress.kubernetes.io/scheme"]!.GetValue<string>());
+        Assert.Null(ingress.Body["metadata"]!["annotations"]!["alb.ingress.kubernetes.io/certificate-arn"]);
         Assert.Contains("bucket: etl-artifacts", kit.Store.Get(kit.Store.Find("", "v1", "configmaps")!, "argo-events", "artifact-repositories").Body.ToJsonString(), StringComparison.Ordinal);
 
         // Twice = no change: no AWS step planned, no mutating call, every object unchanged.
@@ -116,6 +119,22 @@ public sealed class EksInfraTests : IDisposable
         Assert.Empty(await InfraService.OwnedAsync(engine, default));
         Assert.Equal(mutating, aws.State.MutatingCalls);
         Assert.Equal("Missing", (await service.StatusAsync(default)).Single(s => s.Component == "OidcProvider").Status);
+    }
+
+    [Fact]
+    public async Task Argo_server_is_internet_facing_only_with_a_certificate_and_then_on_https_443_only()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        const string certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+        var (service, _) = Eks(aws, kit, bucket: null, certificate: certificate);
+
+        var plan = await service.Planner.PlanInstallAsync(default);
+        var annotations = plan.Objects.Single(o => o.Object["kind"]!.GetValue<string>() == "Ingress").Object["metadata"]!["annotations"]!;
+        Assert.Equal("internet-facing", annotations["alb.ingress.kubernetes.io/scheme"]!.GetValue<string>());
+        Assert.Equal("""[{"HTTPS": 443}]""", annotations["alb.ingress.kubernetes.io/listen-ports"]!.GetValue<string>());
+        Assert.Equal(certificate, annotations["alb.ingress.kubernetes.io/certificate-arn"]!.GetValue<string>());
     }
 
     [Fact]
