@@ -138,6 +138,24 @@ public sealed class EksInfraTests : IDisposable
     }
 
     [Fact]
+    public async Task A_controller_role_that_argoetl_did_not_create_keeps_its_trust_and_install_refuses_with_aws_conflict()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        aws.State.AddRole("etl-aws-load-balancer-controller"); // someone else's, trusting EC2
+        string before = aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller")!;
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        var error = await Assert.ThrowsAsync<EtlException>(() => service.Planner.PlanInstallAsync(default));
+        Assert.Equal("AwsConflict", error.Code);
+        Assert.Contains("etl-aws-load-balancer-controller", error.Message, StringComparison.Ordinal);
+        Assert.Contains("argoetl.io/cluster=etl", error.Suggestion, StringComparison.Ordinal);
+        Assert.Equal(before, aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller"));
+        Assert.Equal(0, aws.State.MutatingCalls);
+    }
+
+    [Fact]
     public async Task A_failure_in_step_3_rolls_back_only_what_this_run_created()
     {
         await using var aws = await LocalAws.StartAsync();

@@ -50,6 +50,15 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
         }
         else if (!SameJson(existing.TrustPolicy, trust))
         {
+            // Rewriting the trust of someone else's role would lock out whatever assumes it now.
+            if (!eks.Owns(existing.Tags))
+            {
+                throw new EtlException(EtlErrors.AwsConflict, EtlErrorKind.Conflict,
+                    $"IAM role {role} exists, was not created by ArgoEtl for cluster {eks.ClusterName} (it lacks the tags app.kubernetes.io/managed-by=argoetl and argoetl.io/cluster={eks.ClusterName}), and trusts something other than this install needs; ArgoEtl does not rewrite its trust policy.",
+                    $"Delete or rename that role if nothing uses it (aws iam delete-role --role-name {role}), or update its trust yourself and tag it app.kubernetes.io/managed-by=argoetl, argoetl.io/cluster={eks.ClusterName} to let Install-EtlInfra manage it; then run again.",
+                    role);
+            }
+
             string? old = existing.TrustPolicy;
             steps.Add(new InfraStep(Name, "IamRole", role, "IAM UpdateAssumeRolePolicy (the trust differs from what this install needs)",
                 async ct =>
