@@ -182,6 +182,40 @@ public sealed class EksInfraTests : IDisposable
     }
 
     [Fact]
+    public async Task An_undo_that_fails_is_reported_the_other_undos_still_run_and_the_original_error_is_rethrown()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        // This run creates the OIDC provider, the policy and the role, then fails attaching; deleting the role fails too.
+        aws.State.FailNext("AttachRolePolicy", 400, "LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10");
+        aws.State.FailNext("DeleteRole", 409, "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.");
+        var plan = await service.Planner.PlanInstallAsync(default);
+        var reported = new Reports();
+        var error = await Assert.ThrowsAsync<EtlException>(() => InfraStep.RunAsync(plan.Before, reported, default));
+
+        Assert.Contains("LimitExceeded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("etl-aws-load-balancer-controller", (string)error.Data[InfraStep.UndoFailuresKey]!, StringComparison.Ordinal);
+        var undoFailed = Assert.Single(reported.Items, r => r.Action.StartsWith("undo failed", StringComparison.Ordinal));
+        Assert.Equal(("IamRole", "etl-aws-load-balancer-controller"), (undoFailed.Kind, undoFailed.Name));
+        Assert.Contains("DeleteConflict", undoFailed.Action, StringComparison.Ordinal);
+
+        // The undos before and after the failed one ran: the policy and the provider are gone, the role is left.
+        Assert.Empty(aws.State.PolicyArns());
+        Assert.Empty(aws.State.OidcProviderArns());
+        Assert.Contains("etl-aws-load-balancer-controller", aws.State.RoleNames());
+    }
+
+    private sealed class Reports : IProgress<AppliedObject>
+    {
+        public List<AppliedObject> Items { get; } = [];
+
+        public void Report(AppliedObject value) => Items.Add(value);
+    }
+
+    [Fact]
     public async Task Pod_identity_and_a_policy_still_attached_elsewhere_which_uninstall_never_deletes()
     {
         await using var aws = await LocalAws.StartAsync();
