@@ -267,12 +267,47 @@ public sealed class EksLeftoverTests
 
         var found = await leftovers.FindAsync("etl", default);
         Assert.Equal(["LoadBalancer", "TargetGroup", "SecurityGroup", "SecurityGroup", "NetworkInterface"], found.Select(f => f.Kind));
+        Assert.All(found, f => Assert.Equal("eu-west-1", f.Region));
         Assert.Equal(0, aws.State.MutatingCalls);
 
-        Assert.True(await leftovers.RemoveAsync(found[0], default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found[0], default));
         Assert.Equal(["arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/other/2"], aws.State.TaggedIds("loadbalancer"));
-        Assert.True(await leftovers.RemoveAsync(found[2], default));
-        Assert.False(await leftovers.RemoveAsync(found[2], default)); // EC2 answers InvalidGroup.NotFound: already gone
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found[2], default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.AlreadyGone, await leftovers.RemoveAsync(found[2], default)); // EC2 answers InvalidGroup.NotFound
         Assert.Equal(3, (await leftovers.FindAsync("etl", default)).Count);
+    }
+
+    [Fact]
+    public async Task Refuses_while_the_cluster_still_exists_and_skips_network_interfaces_in_use()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        var tag = new Dictionary<string, string> { ["cluster.k8s.amazonaws.com/name"] = "etl" };
+        aws.State.AddTagged("networkinterface", "eni-busy", "aws-K8S-i-1", tag, status: "in-use");
+        aws.State.AddTagged("networkinterface", "eni-free", "aws-K8S-i-2", tag);
+        aws.State.AddCluster("etl", "eu-west-1");
+        using var session = aws.Session("eu-west-1");
+        var leftovers = new Core.Infra.Eks.EksLeftovers(session);
+
+        var error = await Assert.ThrowsAsync<EtlException>(() => leftovers.FindAsync("etl", default));
+        Assert.Equal("EksClusterStillExists", error.Code);
+        Assert.Contains("eu-west-1", error.Message, StringComparison.Ordinal);
+
+        // No cluster of that name in another region: the report is made there, each leftover carrying that region.
+        using var elsewhere = aws.Session("us-east-1");
+        Assert.All(await new Core.Infra.Eks.EksLeftovers(elsewhere).FindAsync("etl", default), f => Assert.Equal("us-east-1", f.Region));
+
+        var busy = new Core.Infra.Eks.EksLeftover { ClusterName = "etl", Region = "eu-west-1", Kind = "NetworkInterface", Id = "eni-busy", Name = "aws-K8S-i-1", Tag = "cluster.k8s.amazonaws.com/name", Status = "available" };
+        Assert.Equal("EksClusterStillExists", (await Assert.ThrowsAsync<EtlException>(() => leftovers.RemoveAsync(busy, default))).Code);
+        Assert.Equal(0, aws.State.MutatingCalls);
+
+        aws.State.RemoveCluster("etl", "eu-west-1"); // eksctl delete cluster
+
+        var found = await leftovers.FindAsync("etl", default);
+        Assert.Equal("in-use", found.Single(f => f.Id == "eni-busy").Status);
+        // Reported available but in use by now: EC2's InvalidNetworkInterface.InUse is a skip, not an error.
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.InUse, await leftovers.RemoveAsync(busy, default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.InUse, await leftovers.RemoveAsync(found.Single(f => f.Id == "eni-busy"), default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found.Single(f => f.Id == "eni-free"), default));
+        Assert.Equal(["eni-busy"], aws.State.TaggedIds("networkinterface"));
     }
 }
