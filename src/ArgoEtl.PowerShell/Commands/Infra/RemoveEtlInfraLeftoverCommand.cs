@@ -9,7 +9,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <para type="synopsis">Deletes leftovers of an EKS cluster that Get-EtlInfraLeftover reported, each one only when confirmed.</para>
 /// <para type="description">ConfirmImpact is High: every load balancer, target group, security group or network interface is confirmed on its own
 /// (or listed by -WhatIf), in the region it was found in (its Region binds -Region by property name). While the cluster still exists nothing is
-/// deleted (error EksClusterStillExists). One already gone is skipped; a network interface still in use is skipped with a warning and the rest go on.</para>
+/// deleted (error EksClusterStillExists). Writes each leftover it removed. One already gone is skipped; a network interface still in use is skipped with a warning and the rest go on.</para>
 /// </summary>
 /// <example>
 /// <code>Get-EtlInfraLeftover -ClusterName etl | Remove-EtlInfraLeftover -WhatIf</code>
@@ -38,6 +38,9 @@ public sealed class RemoveEtlInfraLeftoverCommand : AwsCmdlet
             using var aws = new AwsSession(Connection() with { Region = leftover.Region });
             switch (Run(ct => new EksLeftovers(aws).RemoveAsync(leftover, ct)))
             {
+                case EksLeftoverRemoval.Removed:
+                    WriteObject(leftover);
+                    break;
                 case EksLeftoverRemoval.AlreadyGone:
                     WriteVerbose($"{leftover} was already gone.");
                     break;
