@@ -155,6 +155,24 @@ public sealed class EksInfraTests : IDisposable
         Assert.Equal(0, aws.State.MutatingCalls);
     }
 
+    [Theory]
+    [InlineData("GetOpenIDConnectProvider")]
+    [InlineData("GetPolicy")]
+    [InlineData("GetRole")]
+    public async Task Access_denied_while_reading_status_is_the_coded_error_naming_what_was_read(string action)
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        aws.State.FailNext(action, 403, "AccessDenied", $"User is not authorized to perform: iam:{action}");
+        var error = await Assert.ThrowsAsync<EtlException>(() => service.StatusAsync(default));
+        Assert.Equal("AwsAccessDenied", error.Code);
+        Assert.StartsWith("Reading ", error.Message, StringComparison.Ordinal); // what ArgoEtl was doing, then AWS's words
+        Assert.Contains(action, error.Suggestion, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failure_in_step_3_rolls_back_only_what_this_run_created()
     {

@@ -163,18 +163,19 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
         var eks = context.RequireEks();
         await EksFacts.TryIssuerAsync(context, cancellationToken).ConfigureAwait(false);
         string role = eks.ControllerRoleName;
-        if (await aws.Iam.GetRoleAsync(role, cancellationToken).ConfigureAwait(false) is null)
+        if (await EksFacts.Guard($"Reading IAM role {role}", role, ct => aws.Iam.GetRoleAsync(role, ct), cancellationToken).ConfigureAwait(false) is null)
         {
             return [$"IamRole/{role} missing"];
         }
 
         var problems = new List<string>();
-        if (!(await aws.Iam.ListAttachedRolePoliciesAsync(role, cancellationToken).ConfigureAwait(false)).Contains(aws.Iam.PolicyArn(context.Account!, eks.ControllerPolicyName)))
+        if (!(await EksFacts.Guard($"Listing policies of IAM role {role}", role, ct => aws.Iam.ListAttachedRolePoliciesAsync(role, ct), cancellationToken).ConfigureAwait(false)).Contains(aws.Iam.PolicyArn(context.Account!, eks.ControllerPolicyName)))
         {
             problems.Add($"IamRole/{role} lacks {eks.ControllerPolicyName}");
         }
 
-        if (eks.PodIdentity && (await aws.Eks.ListPodIdentityAssociationsAsync(eks.ClusterName, EksOptions.ControllerNamespace, EksOptions.ControllerServiceAccount, cancellationToken).ConfigureAwait(false)).Count == 0)
+        if (eks.PodIdentity && (await EksFacts.Guard("Listing pod identity associations", eks.ClusterName,
+            ct => aws.Eks.ListPodIdentityAssociationsAsync(eks.ClusterName, EksOptions.ControllerNamespace, EksOptions.ControllerServiceAccount, ct), cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             problems.Add($"EksPodIdentityAssociation/{EksOptions.ControllerNamespace}/{EksOptions.ControllerServiceAccount} missing");
         }
