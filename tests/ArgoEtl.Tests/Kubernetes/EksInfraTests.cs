@@ -174,6 +174,34 @@ public sealed class EksInfraTests : IDisposable
     }
 
     [Fact]
+    public async Task A_changed_artifact_bucket_replaces_the_roles_inline_policy_and_the_repository_uses_the_sessions_s3_endpoint()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (first, engine) = Eks(aws, kit, bucket: "etl-artifacts");
+        await first.InstallAsync(await first.Planner.PlanInstallAsync(default), engine, null, default);
+        Assert.Contains("arn:aws:s3:::etl-artifacts/*", aws.State.RolePolicies("etl-argoetl-artifacts")["argoetl-artifacts"], StringComparison.Ordinal);
+        string repository = kit.Store.Get(kit.Store.Find("", "v1", "configmaps")!, "argo-events", "artifact-repositories").Body["data"]!["default-v1"]!.GetValue<string>();
+        Assert.Contains($"endpoint: {aws.Server.Endpoint.Authority}\n  insecure: true\n", repository, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3.amazonaws.com", repository, StringComparison.Ordinal);
+
+        var (second, _) = Eks(aws, kit, bucket: "other-artifacts");
+        var plan = await second.Planner.PlanInstallAsync(default);
+        var put = Assert.Single(plan.After.Concat(plan.Before), s => s.Kind == "IamRolePolicy");
+        Assert.Contains("other-artifacts", put.Action, StringComparison.Ordinal);
+        await second.InstallAsync(plan, engine, null, default);
+        string policy = aws.State.RolePolicies("etl-argoetl-artifacts")["argoetl-artifacts"];
+        Assert.Contains("arn:aws:s3:::other-artifacts/*", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("etl-artifacts", policy, StringComparison.Ordinal);
+
+        // The same bucket again: nothing to put.
+        var (third, _) = Eks(aws, kit, bucket: "other-artifacts");
+        var again = await third.Planner.PlanInstallAsync(default);
+        Assert.DoesNotContain(again.Before.Concat(again.After), s => s.Kind == "IamRolePolicy");
+    }
+
+    [Fact]
     public async Task A_failure_in_step_3_rolls_back_only_what_this_run_created()
     {
         await using var aws = await LocalAws.StartAsync();

@@ -48,7 +48,7 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
                 },
                 ct => aws.Iam.DeleteRoleAsync(role, ct)));
         }
-        else if (!SameJson(existing.TrustPolicy, trust))
+        else if (!EksFacts.SameJson(existing.TrustPolicy, trust))
         {
             // Rewriting the trust of someone else's role would lock out whatever assumes it now.
             if (!eks.Owns(existing.Tags))
@@ -181,22 +181,5 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
         }
 
         return problems;
-    }
-
-    private static bool SameJson(string? a, string b)
-    {
-        if (a is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            return JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
     }
 }
