@@ -86,3 +86,32 @@ Describe 'Install-EtlInfra -Profile Eks against the local AWS endpoint and the t
         Mutating | Should -Be $before
     }
 }
+
+Describe 'Get-EtlInfraLeftover | Remove-EtlInfraLeftover' {
+    BeforeAll {
+        $leftoverCall = @{ EndpointUrl = $aws.Url; Credential = $eks.Credential }
+        # The same cluster name still exists in the default region; its leftovers are looked for in eu-west-1, where it is gone.
+        Invoke-RestMethod -Method Post "$($aws.Url)/_argoetl/eks/clusters/gone?region=us-east-1" | Out-Null
+        Invoke-RestMethod -Method Post "$($aws.Url)/_argoetl/tagged/securitygroup/sg-gone?name=k8s-gone&tagKey=elbv2.k8s.aws/cluster&tagValue=gone" | Out-Null
+        Invoke-RestMethod -Method Post "$($aws.Url)/_argoetl/tagged/networkinterface/eni-busy?name=aws-K8S-i-9&tagKey=cluster.k8s.amazonaws.com/name&tagValue=gone&status=in-use" | Out-Null
+        $savedRegion = $env:AWS_REGION
+        $env:AWS_REGION = 'us-east-1'
+    }
+
+    AfterAll { $env:AWS_REGION = $savedRegion }
+
+    It 'refuses while the cluster exists in the region asked' {
+        Get-EtlInfraLeftover gone @leftoverCall -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'EksClusterStillExists*'
+    }
+
+    It 'removes in the region each leftover was found in, writes what it removed, and skips an ENI in use with a warning' {
+        $found = Get-EtlInfraLeftover gone -Region eu-west-1 @leftoverCall
+        $found.Region | Sort-Object -Unique | Should -Be 'eu-west-1'
+        $removed = $found | Remove-EtlInfraLeftover @leftoverCall -Confirm:$false -WarningVariable warned -WarningAction SilentlyContinue
+        @($removed).Id | Should -Be @('sg-gone')
+        $removed.PSObject.TypeNames | Should -Contain 'ArgoEtl.Core.Infra.Eks.EksLeftover'
+        "$warned" | Should -BeLike '*eni-busy*in use*'
+        (Get-EtlInfraLeftover gone -Region eu-west-1 @leftoverCall).Id | Should -Be 'eni-busy'
+    }
+}

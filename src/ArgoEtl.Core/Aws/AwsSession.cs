@@ -21,7 +21,6 @@ public sealed class AwsSession : IDisposable
     private readonly SignedHttpClient _queryHttp;
     private readonly SignedHttpClient _jsonHttp;
     private readonly SignedHttpClient _restJsonHttp;
-    private readonly SignedHttpClient _ec2Http;
     private AmazonS3Client? _s3;
 
     /// <param name="connection">Where and as whom.</param>
@@ -35,13 +34,12 @@ public sealed class AwsSession : IDisposable
         _queryHttp = new SignedHttpClient(_credentials, AwsQueryClient.ParseError, handler);
         _jsonHttp = new SignedHttpClient(_credentials, AwsJsonClient.ParseError, handler);
         _restJsonHttp = new SignedHttpClient(_credentials, AwsRestJsonClient.ParseError, handler);
-        _ec2Http = new SignedHttpClient(_credentials, AwsQueryClient.ParseError, handler);
         Sns = new SnsClient(new AwsQueryClient(_queryHttp, "sns", "2010-03-31", EndpointFor("sns"), Region));
         Iam = new IamClient(new AwsQueryClient(_queryHttp, "iam", "2010-05-08", EndpointFor("iam"), IamSigningRegion), Partition);
         Ecr = new EcrClient(new AwsJsonClient(_jsonHttp, "ecr", "AmazonEC2ContainerRegistry_V20150921", EndpointFor("ecr"), Region));
         Eks = new EksClient(new AwsRestJsonClient(_restJsonHttp, "eks", EndpointFor("eks"), Region));
         Elb = new ElbClient(new AwsQueryClient(_queryHttp, "elasticloadbalancing", "2015-12-01", EndpointFor("elasticloadbalancing"), Region));
-        Ec2 = new Ec2Client(new AwsQueryClient(_ec2Http, "ec2", "2016-11-15", EndpointFor("ec2"), Region) { ResultIsRoot = true });
+        Ec2 = new Ec2Client(new AwsQueryClient(_queryHttp, "ec2", "2016-11-15", EndpointFor("ec2"), Region) { ResultIsRoot = true });
     }
 
     /// <summary>What this session was opened with (for building further clients the same way).</summary>
@@ -119,7 +117,6 @@ public sealed class AwsSession : IDisposable
         _queryHttp.Dispose();
         _jsonHttp.Dispose();
         _restJsonHttp.Dispose();
-        _ec2Http.Dispose();
     }
 
     // IAM is global: one endpoint per partition, signed for that partition's home region.

@@ -12,6 +12,13 @@ public sealed record EksOptions
     /// <summary>The artifact repository's S3 bucket (it must exist); null keeps Workflows without a default artifact repository.</summary>
     public string? ArtifactBucket { get; init; }
 
+    /// <summary>
+    /// Null (the default): argo-server's ALB is internal, reachable only from the VPC and what is peered or connected to
+    /// it, so its bearer tokens never cross the internet. An ACM certificate ARN: the ALB is internet-facing and listens
+    /// on HTTPS 443 only with that certificate (never plain HTTP, which would send the tokens in clear).
+    /// </summary>
+    public string? InternetFacingCertificateArn { get; init; }
+
     /// <summary>The AWS Load Balancer Controller release whose iam_policy.json and manifests are used (tested with this version).</summary>
     public string ControllerVersion { get; init; } = "v2.13.3";
 

@@ -334,6 +334,9 @@ public static class EtlErrors
     public static readonly EtlError EksClusterNameRequired = new(nameof(EksClusterNameRequired), EtlErrorKind.InvalidArgument,
         "The Eks platform was asked for without naming the cluster.",
         "Pass -ClusterName (aws eks list-clusters shows the names).");
+    public static readonly EtlError EksClusterStillExists = new(nameof(EksClusterStillExists), EtlErrorKind.Conflict,
+        "Leftovers of an EKS cluster were asked for (Get-EtlInfraLeftover, Remove-EtlInfraLeftover) while the cluster still exists in that region: what it tags is still in use by it, not left over.",
+        "Delete the cluster first ('eksctl delete cluster --name NAME --region REGION'), wait until 'aws eks describe-cluster' no longer finds it, then list and remove the leftovers.");
     public static readonly EtlError AwsConflict = new(nameof(AwsConflict), EtlErrorKind.Conflict,
         "AWS refused the change because something else holds or uses the resource (e.g. a policy still attached, an entity being modified).",
         "Resolve what the message names (detach, wait, or remove the other user) and run again.");

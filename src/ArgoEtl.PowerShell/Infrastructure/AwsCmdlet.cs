@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Changes;
 using ArgoEtl.Etl.Aws;
@@ -25,8 +24,7 @@ public abstract class AwsCmdlet : EtlCmdlet
     protected override IEnumerable<ParameterBundle> Bundles => [Aws];
 
     /// <summary>The connection these parameters describe (the data plane takes it as it is).</summary>
-    protected AwsConnection Connection() => Aws.Connection(
-        Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password));
+    protected AwsConnection Connection() => Aws.ConnectionWith(Credential);
 
     /// <summary>The session (every AWS client) for these parameters.</summary>
     protected AwsSession OpenSession() => new(Connection());

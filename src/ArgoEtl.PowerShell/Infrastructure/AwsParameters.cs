@@ -34,4 +34,11 @@ public sealed class AwsParameters : ParameterBundle
         EndpointUrl = EndpointUrl,
         Credentials = credentials,
     };
+
+    /// <summary>
+    /// The connection with a cmdlet's -Credential (the access key id as user name, the secret access key as password),
+    /// or the profile or chain when it is null: the one place a PSCredential becomes AWS credentials.
+    /// </summary>
+    public AwsConnection ConnectionWith(PSCredential? credential) => Connection(
+        credential is null ? null : new Amazon.Runtime.BasicAWSCredentials(credential.UserName, credential.GetNetworkCredential().Password));
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Amazon.Runtime;
 using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Infra;
 using ArgoEtl.Core.Kubernetes;
@@ -81,7 +80,9 @@ public abstract class InfraCmdlet : KubeCmdlet
 
         string cluster = ClusterName ?? throw new EtlException(EtlErrors.EksClusterNameRequired, EtlErrorKind.InvalidArgument, "-Platform Eks needs -ClusterName.",
             "Pass the EKS cluster's name: -ClusterName my-cluster (aws eks list-clusters shows them).", "ClusterName");
-        _aws = new AwsSession(Aws.Connection(Credential is null ? null : new BasicAWSCredentials(Credential.UserName, Credential.GetNetworkCredential().Password)));
+        // A piped profile or cluster runs ProcessRecord again: the previous record's session is done with.
+        _aws?.Dispose();
+        _aws = new AwsSession(Aws.ConnectionWith(Credential));
         var eks = EksOptions(cluster);
         return new InfraService(new InfraPlanner(new InfraContext(client, options) { Aws = _aws, Eks = eks, Timeout = timeout }, InfraCompositions.Eks(eks)));
     }

@@ -142,6 +142,15 @@ public sealed class AwsState
         }
     }
 
+    /// <summary>The cluster is deleted (eksctl delete cluster), leaving what its controllers tagged.</summary>
+    public void RemoveCluster(string name, string region)
+    {
+        lock (Gate)
+        {
+            Clusters.Remove((region, name));
+        }
+    }
+
     /// <summary>A managed policy made by someone else, optionally attached to a user elsewhere.</summary>
     public string AddPolicy(string name, string document, string? attachedToUser = null)
     {

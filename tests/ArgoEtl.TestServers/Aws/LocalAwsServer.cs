@@ -608,6 +608,11 @@ public sealed partial class LocalAwsServer : IAsyncDisposable
                 // The issuer is the answer, so a test knows what the OIDC provider's URL will be.
                 await context.Response.WriteAsync(State.AddCluster(name, query.GetValueOrDefault("region") ?? "us-east-1")).ConfigureAwait(false);
                 return;
+            case ["_argoetl", "tagged", var kind, var id]:
+                // A leftover of a controller (kind loadbalancer, targetgroup, securitygroup, networkinterface) with one tag.
+                State.AddTagged(kind, Uri.UnescapeDataString(id), query.GetValueOrDefault("name") ?? id, new Dictionary<string, string> { [query["tagKey"]] = query.GetValueOrDefault("tagValue") ?? string.Empty },
+                    query.GetValueOrDefault("status") ?? "available");
+                break;
             case ["_argoetl", "notification", var bucket] when context.Request.Method == "PUT":
                 State.SetNotification(bucket, Encoding.UTF8.GetString(content));
                 break;

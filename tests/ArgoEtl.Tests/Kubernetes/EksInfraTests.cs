@@ -49,9 +49,9 @@ public sealed class EksInfraTests : IDisposable
 
     public void Dispose() => Directory.Delete(_source, recursive: true);
 
-    private (InfraService Service, ApplyEngine Engine) Eks(LocalAws aws, KubeTestKit kit, bool podIdentity = false, string? bucket = "etl-artifacts")
+    private (InfraService Service, ApplyEngine Engine) Eks(LocalAws aws, KubeTestKit kit, bool podIdentity = false, string? bucket = "etl-artifacts", string? certificate = null)
     {
-        var eks = new EksOptions { ClusterName = Cluster, PodIdentity = podIdentity, ArtifactBucket = bucket };
+        var eks = new EksOptions { ClusterName = Cluster, PodIdentity = podIdentity, ArtifactBucket = bucket, InternetFacingCertificateArn = certificate };
         var context = new InfraContext(kit.Client, new InfraOptions { ManifestSource = _source }) { Aws = aws.Session(Region), Eks = eks };
         return (new InfraService(new InfraPlanner(context, InfraCompositions.Eks(eks))), new ApplyEngine(kit.Client) { PollInterval = TimeSpan.FromMilliseconds(50) });
     }
@@ -90,7 +90,10 @@ public sealed class EksInfraTests : IDisposable
         Assert.Equal($"arn:aws:iam::{AwsState.AccountId}:role/etl-aws-load-balancer-controller", sa.Body["metadata"]!["annotations"]!["eks.amazonaws.com/role-arn"]!.GetValue<string>());
         var deployment = kit.Store.Get(kit.Store.Find("apps", "v1", "deployments")!, "kube-system", "aws-load-balancer-controller");
         Assert.Contains("--cluster-name=etl", deployment.Body["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(200, kit.Store.Get(kit.Store.Find("networking.k8s.io", "v1", "ingresses")!, "argo", "argo-server").Status);
+        var ingress = kit.Store.Get(kit.Store.Find("networking.k8s.io", "v1", "ingresses")!, "argo", "argo-server");
+        Assert.Equal(200, ingress.Status);
+        Assert.Equal("internal", ingress.Body["metadata"]!["annotations"]!["alb.ingress.kubernetes.io/scheme"]!.GetValue<string>());
+        Assert.Null(ingress.Body["metadata"]!["annotations"]!["alb.ingress.kubernetes.io/certificate-arn"]);
         Assert.Contains("bucket: etl-artifacts", kit.Store.Get(kit.Store.Find("", "v1", "configmaps")!, "argo-events", "artifact-repositories").Body.ToJsonString(), StringComparison.Ordinal);
 
         // Twice = no change: no AWS step planned, no mutating call, every object unchanged.
@@ -119,6 +122,86 @@ public sealed class EksInfraTests : IDisposable
     }
 
     [Fact]
+    public async Task Argo_server_is_internet_facing_only_with_a_certificate_and_then_on_https_443_only()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        const string certificate = "arn:aws:acm:eu-west-1:123456789012:certificate/abc";
+        var (service, _) = Eks(aws, kit, bucket: null, certificate: certificate);
+
+        var plan = await service.Planner.PlanInstallAsync(default);
+        var annotations = plan.Objects.Single(o => o.Object["kind"]!.GetValue<string>() == "Ingress").Object["metadata"]!["annotations"]!;
+        Assert.Equal("internet-facing", annotations["alb.ingress.kubernetes.io/scheme"]!.GetValue<string>());
+        Assert.Equal("""[{"HTTPS": 443}]""", annotations["alb.ingress.kubernetes.io/listen-ports"]!.GetValue<string>());
+        Assert.Equal(certificate, annotations["alb.ingress.kubernetes.io/certificate-arn"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_controller_role_that_argoetl_did_not_create_keeps_its_trust_and_install_refuses_with_aws_conflict()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        aws.State.AddRole("etl-aws-load-balancer-controller"); // someone else's, trusting EC2
+        string before = aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller")!;
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        var error = await Assert.ThrowsAsync<EtlException>(() => service.Planner.PlanInstallAsync(default));
+        Assert.Equal("AwsConflict", error.Code);
+        Assert.Contains("etl-aws-load-balancer-controller", error.Message, StringComparison.Ordinal);
+        Assert.Contains("argoetl.io/cluster=etl", error.Suggestion, StringComparison.Ordinal);
+        Assert.Equal(before, aws.State.RoleTrustPolicy("etl-aws-load-balancer-controller"));
+        Assert.Equal(0, aws.State.MutatingCalls);
+    }
+
+    [Theory]
+    [InlineData("GetOpenIDConnectProvider")]
+    [InlineData("GetPolicy")]
+    [InlineData("GetRole")]
+    public async Task Access_denied_while_reading_status_is_the_coded_error_naming_what_was_read(string action)
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        aws.State.FailNext(action, 403, "AccessDenied", $"User is not authorized to perform: iam:{action}");
+        var error = await Assert.ThrowsAsync<EtlException>(() => service.StatusAsync(default));
+        Assert.Equal("AwsAccessDenied", error.Code);
+        Assert.StartsWith("Reading ", error.Message, StringComparison.Ordinal); // what ArgoEtl was doing, then AWS's words
+        Assert.Contains(action, error.Suggestion, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_changed_artifact_bucket_replaces_the_roles_inline_policy_and_the_repository_uses_the_sessions_s3_endpoint()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (first, engine) = Eks(aws, kit, bucket: "etl-artifacts");
+        await first.InstallAsync(await first.Planner.PlanInstallAsync(default), engine, null, default);
+        Assert.Contains("arn:aws:s3:::etl-artifacts/*", aws.State.RolePolicies("etl-argoetl-artifacts")["argoetl-artifacts"], StringComparison.Ordinal);
+        string repository = kit.Store.Get(kit.Store.Find("", "v1", "configmaps")!, "argo-events", "artifact-repositories").Body["data"]!["default-v1"]!.GetValue<string>();
+        Assert.Contains($"endpoint: {aws.Server.Endpoint.Authority}\n  insecure: true\n", repository, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3.amazonaws.com", repository, StringComparison.Ordinal);
+
+        var (second, _) = Eks(aws, kit, bucket: "other-artifacts");
+        var plan = await second.Planner.PlanInstallAsync(default);
+        var put = Assert.Single(plan.After.Concat(plan.Before), s => s.Kind == "IamRolePolicy");
+        Assert.Contains("other-artifacts", put.Action, StringComparison.Ordinal);
+        await second.InstallAsync(plan, engine, null, default);
+        string policy = aws.State.RolePolicies("etl-argoetl-artifacts")["argoetl-artifacts"];
+        Assert.Contains("arn:aws:s3:::other-artifacts/*", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("etl-artifacts", policy, StringComparison.Ordinal);
+
+        // The same bucket again: nothing to put.
+        var (third, _) = Eks(aws, kit, bucket: "other-artifacts");
+        var again = await third.Planner.PlanInstallAsync(default);
+        Assert.DoesNotContain(again.Before.Concat(again.After), s => s.Kind == "IamRolePolicy");
+    }
+
+    [Fact]
     public async Task A_failure_in_step_3_rolls_back_only_what_this_run_created()
     {
         await using var aws = await LocalAws.StartAsync();
@@ -142,6 +225,40 @@ public sealed class EksInfraTests : IDisposable
         Assert.Empty(aws.State.PolicyArns());
         Assert.Equal(["eks-node-role"], aws.State.RoleNames());
         Assert.Empty(await InfraService.OwnedAsync(engine, default));
+    }
+
+    [Fact]
+    public async Task An_undo_that_fails_is_reported_the_other_undos_still_run_and_the_original_error_is_rethrown()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, _) = Eks(aws, kit, bucket: null);
+
+        // This run creates the OIDC provider, the policy and the role, then fails attaching; deleting the role fails too.
+        aws.State.FailNext("AttachRolePolicy", 400, "LimitExceeded", "Cannot exceed quota for PoliciesPerRole: 10");
+        aws.State.FailNext("DeleteRole", 409, "DeleteConflict", "Cannot delete entity, must remove roles from instance profile first.");
+        var plan = await service.Planner.PlanInstallAsync(default);
+        var reported = new Reports();
+        var error = await Assert.ThrowsAsync<EtlException>(() => InfraStep.RunAsync(plan.Before, reported, default));
+
+        Assert.Contains("LimitExceeded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("etl-aws-load-balancer-controller", (string)error.Data[InfraStep.UndoFailuresKey]!, StringComparison.Ordinal);
+        var undoFailed = Assert.Single(reported.Items, r => r.Action.StartsWith("undo failed", StringComparison.Ordinal));
+        Assert.Equal(("IamRole", "etl-aws-load-balancer-controller"), (undoFailed.Kind, undoFailed.Name));
+        Assert.Contains("DeleteConflict", undoFailed.Action, StringComparison.Ordinal);
+
+        // The undos before and after the failed one ran: the policy and the provider are gone, the role is left.
+        Assert.Empty(aws.State.PolicyArns());
+        Assert.Empty(aws.State.OidcProviderArns());
+        Assert.Contains("etl-aws-load-balancer-controller", aws.State.RoleNames());
+    }
+
+    private sealed class Reports : IProgress<AppliedObject>
+    {
+        public List<AppliedObject> Items { get; } = [];
+
+        public void Report(AppliedObject value) => Items.Add(value);
     }
 
     [Fact]
@@ -196,12 +313,47 @@ public sealed class EksLeftoverTests
 
         var found = await leftovers.FindAsync("etl", default);
         Assert.Equal(["LoadBalancer", "TargetGroup", "SecurityGroup", "SecurityGroup", "NetworkInterface"], found.Select(f => f.Kind));
+        Assert.All(found, f => Assert.Equal("eu-west-1", f.Region));
         Assert.Equal(0, aws.State.MutatingCalls);
 
-        Assert.True(await leftovers.RemoveAsync(found[0], default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found[0], default));
         Assert.Equal(["arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/other/2"], aws.State.TaggedIds("loadbalancer"));
-        Assert.True(await leftovers.RemoveAsync(found[2], default));
-        Assert.False(await leftovers.RemoveAsync(found[2], default)); // EC2 answers InvalidGroup.NotFound: already gone
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found[2], default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.AlreadyGone, await leftovers.RemoveAsync(found[2], default)); // EC2 answers InvalidGroup.NotFound
         Assert.Equal(3, (await leftovers.FindAsync("etl", default)).Count);
+    }
+
+    [Fact]
+    public async Task Refuses_while_the_cluster_still_exists_and_skips_network_interfaces_in_use()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        var tag = new Dictionary<string, string> { ["cluster.k8s.amazonaws.com/name"] = "etl" };
+        aws.State.AddTagged("networkinterface", "eni-busy", "aws-K8S-i-1", tag, status: "in-use");
+        aws.State.AddTagged("networkinterface", "eni-free", "aws-K8S-i-2", tag);
+        aws.State.AddCluster("etl", "eu-west-1");
+        using var session = aws.Session("eu-west-1");
+        var leftovers = new Core.Infra.Eks.EksLeftovers(session);
+
+        var error = await Assert.ThrowsAsync<EtlException>(() => leftovers.FindAsync("etl", default));
+        Assert.Equal("EksClusterStillExists", error.Code);
+        Assert.Contains("eu-west-1", error.Message, StringComparison.Ordinal);
+
+        // No cluster of that name in another region: the report is made there, each leftover carrying that region.
+        using var elsewhere = aws.Session("us-east-1");
+        Assert.All(await new Core.Infra.Eks.EksLeftovers(elsewhere).FindAsync("etl", default), f => Assert.Equal("us-east-1", f.Region));
+
+        var busy = new Core.Infra.Eks.EksLeftover { ClusterName = "etl", Region = "eu-west-1", Kind = "NetworkInterface", Id = "eni-busy", Name = "aws-K8S-i-1", Tag = "cluster.k8s.amazonaws.com/name", Status = "available" };
+        Assert.Equal("EksClusterStillExists", (await Assert.ThrowsAsync<EtlException>(() => leftovers.RemoveAsync(busy, default))).Code);
+        Assert.Equal(0, aws.State.MutatingCalls);
+
+        aws.State.RemoveCluster("etl", "eu-west-1"); // eksctl delete cluster
+
+        var found = await leftovers.FindAsync("etl", default);
+        Assert.Equal("in-use", found.Single(f => f.Id == "eni-busy").Status);
+        // Reported available but in use by now: EC2's InvalidNetworkInterface.InUse is a skip, not an error.
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.InUse, await leftovers.RemoveAsync(busy, default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.InUse, await leftovers.RemoveAsync(found.Single(f => f.Id == "eni-busy"), default));
+        Assert.Equal(Core.Infra.Eks.EksLeftoverRemoval.Removed, await leftovers.RemoveAsync(found.Single(f => f.Id == "eni-free"), default));
+        Assert.Equal(["eni-busy"], aws.State.TaggedIds("networkinterface"));
     }
 }

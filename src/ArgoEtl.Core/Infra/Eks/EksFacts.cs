@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ArgoEtl.Core.Aws;
 
 namespace ArgoEtl.Core.Infra.Eks;
@@ -44,6 +45,24 @@ internal static class EksFacts
         catch (AwsServiceException ex)
         {
             throw ex.ToEtlException(what, target);
+        }
+    }
+
+    /// <summary>Whether two IAM policy documents say the same (IAM reformats what it stores).</summary>
+    public static bool SameJson(string? a, string b)
+    {
+        if (a is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 }

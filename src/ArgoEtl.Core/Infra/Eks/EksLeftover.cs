@@ -9,6 +9,9 @@ public sealed class EksLeftover
 {
     public required string ClusterName { get; init; }
 
+    /// <summary>The region it is in: Remove-EtlInfraLeftover binds it by property name, so it deletes where Get-EtlInfraLeftover looked.</summary>
+    public required string Region { get; init; }
+
     /// <summary>LoadBalancer, TargetGroup, SecurityGroup or NetworkInterface.</summary>
     public required string Kind { get; init; }
 

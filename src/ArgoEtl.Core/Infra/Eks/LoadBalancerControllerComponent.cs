@@ -68,23 +68,49 @@ public sealed class LoadBalancerControllerComponent : InfraComponent
         ];
         return Task.FromResult<IReadOnlyList<InfraStep>>([new InfraStep(Name, "HelmRelease", "aws-load-balancer-controller", $"helm upgrade --install (chart {eks.ControllerChartVersion})", async ct =>
         {
-            var start = new ProcessStartInfo(helm) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var start = new ProcessStartInfo(helm) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
             foreach (string a in args.Where(a => a.Length > 0 && !(a == "--kube-context" && context.Client.Context is null)))
             {
                 start.ArgumentList.Add(a);
             }
 
             using var process = Process.Start(start)!;
-            string error = await process.StandardError.ReadToEndAsync(ct).ConfigureAwait(false);
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            if (process.ExitCode != 0)
+            int exitCode;
+            string error;
+
+            // Ctrl+C: helm (and what it started) is killed, not left changing the cluster after the cmdlet returned.
+            using (ct.Register(() => Kill(process)))
             {
-                throw new EtlException(EtlErrors.HelmInstallFailed, EtlErrorKind.Internal, $"helm upgrade --install aws-load-balancer-controller failed: {error.Trim()}",
+                // Both pipes are read at once: a helm that fills one while we wait on the other would hang for ever.
+                var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await output.ConfigureAwait(false);
+                error = await errors.ConfigureAwait(false);
+                ct.ThrowIfCancellationRequested();
+                exitCode = process.ExitCode;
+            }
+
+            if (exitCode != 0)
+            {
+                throw new EtlException(EtlErrors.HelmInstallFailed, EtlErrorKind.Internal, $"helm upgrade --install aws-load-balancer-controller failed (exit {exitCode}): {error.Trim()}",
                     "Fix what helm reports, or pass -ManifestSource with aws-load-balancer-controller/controller.yaml (helm template output).", "aws-load-balancer-controller");
             }
 
             return "installed";
         })]);
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
     }
 
     private static void SetClusterName(JsonObject deployment, string cluster)

@@ -48,8 +48,17 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
                 },
                 ct => aws.Iam.DeleteRoleAsync(role, ct)));
         }
-        else if (!SameJson(existing.TrustPolicy, trust))
+        else if (!EksFacts.SameJson(existing.TrustPolicy, trust))
         {
+            // Rewriting the trust of someone else's role would lock out whatever assumes it now.
+            if (!eks.Owns(existing.Tags))
+            {
+                throw new EtlException(EtlErrors.AwsConflict, EtlErrorKind.Conflict,
+                    $"IAM role {role} exists, was not created by ArgoEtl for cluster {eks.ClusterName} (it lacks the tags app.kubernetes.io/managed-by=argoetl and argoetl.io/cluster={eks.ClusterName}), and trusts something other than this install needs; ArgoEtl does not rewrite its trust policy.",
+                    $"Delete or rename that role if nothing uses it (aws iam delete-role --role-name {role}), or update its trust yourself and tag it app.kubernetes.io/managed-by=argoetl, argoetl.io/cluster={eks.ClusterName} to let Install-EtlInfra manage it; then run again.",
+                    role);
+            }
+
             string? old = existing.TrustPolicy;
             steps.Add(new InfraStep(Name, "IamRole", role, "IAM UpdateAssumeRolePolicy (the trust differs from what this install needs)",
                 async ct =>
@@ -154,39 +163,23 @@ public sealed class LoadBalancerControllerIdentityComponent : InfraComponent
         var eks = context.RequireEks();
         await EksFacts.TryIssuerAsync(context, cancellationToken).ConfigureAwait(false);
         string role = eks.ControllerRoleName;
-        if (await aws.Iam.GetRoleAsync(role, cancellationToken).ConfigureAwait(false) is null)
+        if (await EksFacts.Guard($"Reading IAM role {role}", role, ct => aws.Iam.GetRoleAsync(role, ct), cancellationToken).ConfigureAwait(false) is null)
         {
             return [$"IamRole/{role} missing"];
         }
 
         var problems = new List<string>();
-        if (!(await aws.Iam.ListAttachedRolePoliciesAsync(role, cancellationToken).ConfigureAwait(false)).Contains(aws.Iam.PolicyArn(context.Account!, eks.ControllerPolicyName)))
+        if (!(await EksFacts.Guard($"Listing policies of IAM role {role}", role, ct => aws.Iam.ListAttachedRolePoliciesAsync(role, ct), cancellationToken).ConfigureAwait(false)).Contains(aws.Iam.PolicyArn(context.Account!, eks.ControllerPolicyName)))
         {
             problems.Add($"IamRole/{role} lacks {eks.ControllerPolicyName}");
         }
 
-        if (eks.PodIdentity && (await aws.Eks.ListPodIdentityAssociationsAsync(eks.ClusterName, EksOptions.ControllerNamespace, EksOptions.ControllerServiceAccount, cancellationToken).ConfigureAwait(false)).Count == 0)
+        if (eks.PodIdentity && (await EksFacts.Guard("Listing pod identity associations", eks.ClusterName,
+            ct => aws.Eks.ListPodIdentityAssociationsAsync(eks.ClusterName, EksOptions.ControllerNamespace, EksOptions.ControllerServiceAccount, ct), cancellationToken).ConfigureAwait(false)).Count == 0)
         {
             problems.Add($"EksPodIdentityAssociation/{EksOptions.ControllerNamespace}/{EksOptions.ControllerServiceAccount} missing");
         }
 
         return problems;
-    }
-
-    private static bool SameJson(string? a, string b)
-    {
-        if (a is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            return JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
     }
 }

@@ -74,6 +74,6 @@ public sealed class LoadBalancerControllerPolicyComponent : InfraComponent
         var aws = context.RequireAws();
         await EksFacts.TryIssuerAsync(context, cancellationToken).ConfigureAwait(false);
         string arn = aws.Iam.PolicyArn(context.Account!, context.RequireEks().ControllerPolicyName);
-        return await aws.Iam.GetPolicyAsync(arn, cancellationToken).ConfigureAwait(false) is null ? [$"IamPolicy/{arn} missing"] : [];
+        return await EksFacts.Guard("Reading the controller policy", arn, ct => aws.Iam.GetPolicyAsync(arn, ct), cancellationToken).ConfigureAwait(false) is null ? [$"IamPolicy/{arn} missing"] : [];
     }
 }

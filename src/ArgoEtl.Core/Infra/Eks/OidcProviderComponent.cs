@@ -68,6 +68,6 @@ public sealed class OidcProviderComponent : InfraComponent
         }
 
         string arn = aws.Iam.OidcProviderArn(context.Account!, issuer);
-        return await aws.Iam.GetOpenIdConnectProviderAsync(arn, cancellationToken).ConfigureAwait(false) is null ? [$"IamOidcProvider/{arn} missing"] : [];
+        return await EksFacts.Guard("Reading the OIDC provider", arn, ct => aws.Iam.GetOpenIdConnectProviderAsync(arn, ct), cancellationToken).ConfigureAwait(false) is null ? [$"IamOidcProvider/{arn} missing"] : [];
     }
 }

@@ -8,7 +8,8 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <para type="synopsis">Lists what an EKS cluster's controllers left in AWS: load balancers, target groups, security groups and network interfaces tagged for the cluster.</para>
 /// <para type="description">Read-only: the report the typical setup's eks-cleanup.sh printed after 'eksctl delete cluster'. Load balancers and target
 /// groups tagged elbv2.k8s.aws/cluster=NAME, security groups with that tag or the key kubernetes.io/cluster/NAME, and network interfaces tagged
-/// cluster.k8s.amazonaws.com/name=NAME, in the order Remove-EtlInfraLeftover deletes them. Pipe to Remove-EtlInfraLeftover to delete (each one asks).</para>
+/// cluster.k8s.amazonaws.com/name=NAME, in the order Remove-EtlInfraLeftover deletes them, each with the Region it is in. Pipe to Remove-EtlInfraLeftover to delete (each one asks, in that region).
+/// While the cluster still exists in the region, nothing is reported (error EksClusterStillExists): delete the cluster first.</para>
 /// </summary>
 /// <example>
 /// <code>Get-EtlInfraLeftover -ClusterName etl -Region eu-west-1</code>

@@ -19,7 +19,7 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// -Profile Eks -ClusterName works on an existing EKS cluster: the cluster's IAM OIDC provider; the AWS Load Balancer Controller's IAM policy
 /// (iam_policy.json of the pinned release, once per account); its role (IRSA, or EKS Pod Identity with -PodIdentity) and ServiceAccount; the controller
 /// (helm when on PATH, else its rendered manifests from -ManifestSource aws-load-balancer-controller/controller.yaml); then the Argo components as above with
-/// argo-server behind an ALB Ingress, and the artifact repository on S3 (-ArtifactBucket) instead of an in-cluster store. A failing AWS step undoes the
+/// argo-server behind an internal ALB Ingress (VPC only, HTTP 80; -InternetFacingCertificateArn makes it internet-facing on HTTPS 443 only), and the artifact repository on S3 (-ArtifactBucket) instead of an in-cluster store. A failing AWS step undoes the
 /// AWS changes of the same run only.</para>
 /// </summary>
 /// <example>
@@ -60,6 +60,13 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
     /// </summary>
     [Parameter]
     public SwitchParameter PodIdentity { get; set; }
+
+    /// <summary>
+    /// <para type="description">Eks: an ACM certificate ARN to make argo-server's ALB internet-facing, listening on HTTPS 443 only with this certificate. Default: the ALB is internal (reachable from the VPC only, HTTP 80), so bearer tokens never cross the internet in clear.</para>
+    /// </summary>
+    [Parameter]
+    [ValidatePattern(@"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/.+$")]
+    public string? InternetFacingCertificateArn { get; set; }
 
     /// <summary>
     /// <para type="description">Eks: the S3 bucket (existing) for the default artifact repository, reached by Workflows through an IRSA role; default: no artifact repository.</para>
@@ -115,7 +122,7 @@ public sealed class InstallEtlInfraCommand : InfraCmdlet
         ObjectStoreEndpoint = ObjectStoreEndpoint,
     };
 
-    protected override EksOptions EksOptions(string clusterName) => new() { ClusterName = clusterName, PodIdentity = PodIdentity, ArtifactBucket = ArtifactBucket };
+    protected override EksOptions EksOptions(string clusterName) => new() { ClusterName = clusterName, PodIdentity = PodIdentity, ArtifactBucket = ArtifactBucket, InternetFacingCertificateArn = InternetFacingCertificateArn };
 
     protected override void ProcessRecord()
     {

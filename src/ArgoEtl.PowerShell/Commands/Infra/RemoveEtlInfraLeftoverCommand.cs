@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using ArgoEtl.Core.Aws;
 using ArgoEtl.Core.Infra.Eks;
 using ArgoEtl.PowerShell.Infrastructure;
 
@@ -7,7 +8,8 @@ namespace ArgoEtl.PowerShell.Commands.Infra;
 /// <summary>
 /// <para type="synopsis">Deletes leftovers of an EKS cluster that Get-EtlInfraLeftover reported, each one only when confirmed.</para>
 /// <para type="description">ConfirmImpact is High: every load balancer, target group, security group or network interface is confirmed on its own
-/// (or listed by -WhatIf). One already gone is skipped; a network interface still in use is reported as an error and the rest go on.</para>
+/// (or listed by -WhatIf), in the region it was found in (its Region binds -Region by property name). While the cluster still exists nothing is
+/// deleted (error EksClusterStillExists). Writes each leftover it removed. One already gone is skipped; a network interface still in use is skipped with a warning and the rest go on.</para>
 /// </summary>
 /// <example>
 /// <code>Get-EtlInfraLeftover -ClusterName etl | Remove-EtlInfraLeftover -WhatIf</code>
@@ -32,10 +34,19 @@ public sealed class RemoveEtlInfraLeftoverCommand : AwsCmdlet
 
         try
         {
-            using var aws = OpenSession();
-            if (!Run(ct => new EksLeftovers(aws).RemoveAsync(leftover, ct)))
+            // The leftover's own region, whatever the default region is: it was found there.
+            using var aws = new AwsSession(Connection() with { Region = leftover.Region });
+            switch (Run(ct => new EksLeftovers(aws).RemoveAsync(leftover, ct)))
             {
-                WriteVerbose($"{leftover} was already gone.");
+                case EksLeftoverRemoval.Removed:
+                    WriteObject(leftover);
+                    break;
+                case EksLeftoverRemoval.AlreadyGone:
+                    WriteVerbose($"{leftover} was already gone.");
+                    break;
+                case EksLeftoverRemoval.InUse:
+                    WriteWarning($"{leftover} in {leftover.Region} is still in use; skipped. Delete what uses it (an instance, a load balancer), then run again.");
+                    break;
             }
         }
         catch (EtlException ex)
