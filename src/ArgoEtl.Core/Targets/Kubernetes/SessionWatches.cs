@@ -12,8 +12,14 @@ internal sealed class SessionWatches
     private CancellationTokenSource? _stop;
 
     /// <summary>A token for the watches about to be added, canceled by <see cref="StopAsync"/> or by <paramref name="cancellationToken"/>.</summary>
+    /// <exception cref="InvalidOperationException">Started already and not stopped: a second start would leave the first watches running untracked.</exception>
     public CancellationToken Start(CancellationToken cancellationToken)
     {
+        if (_stop is not null)
+        {
+            throw new InvalidOperationException("These watches are running already; stop them before starting again.");
+        }
+
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         return _stop.Token;
     }
