@@ -60,7 +60,7 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
         string? prefix = null;
         if (labels.TryGetValue(WorkflowLabels.Workflow, out string? workflow))
         {
-            if (!await OwnsWorkflowAsync(ns, workflow, current, cancellationToken).ConfigureAwait(false))
+            if (!await OwnsWorkflowAsync(ns, workflow, current, progress, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -116,8 +116,10 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
         }
     }
 
-    // A Workflow is the session's when it applied it or one of its Sensors created it; asked once per Workflow.
-    private async Task<bool> OwnsWorkflowAsync(string ns, string workflow, KubernetesSession current, CancellationToken cancellationToken)
+    // A Workflow is the session's when it applied it or one of its Sensors created it; asked once per Workflow. An API
+    // that does not answer is reported and the pod skipped (its next change asks again): thrown, it would end this
+    // namespace's watch, which reports only watch failures, and no more logs would come from it.
+    private async Task<bool> OwnsWorkflowAsync(string ns, string workflow, KubernetesSession current, IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         string key = $"{ns}/{workflow}";
         if (_ownedWorkflows.TryGetValue(key, out bool owned))
@@ -125,7 +127,17 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
             return owned;
         }
 
-        var response = await client.SendAsync(HttpMethod.Get, $"/apis/argoproj.io/v1alpha1/namespaces/{KubeClient.Escape(ns)}/workflows/{KubeClient.Escape(workflow)}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        KubeResponse response;
+        try
+        {
+            response = await client.SendAsync(HttpMethod.Get, $"/apis/argoproj.io/v1alpha1/namespaces/{KubeClient.Escape(ns)}/workflows/{KubeClient.Escape(workflow)}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (EtlException ex)
+        {
+            progress.Report(new DevEvent("logs", $"Not tailing Workflow {workflow} in namespace {ns} for now: whose it is could not be read ({ex.Message}); its pod's next change tries again.", ex));
+            return false;
+        }
+
         if (!response.IsSuccess)
         {
             return false;
