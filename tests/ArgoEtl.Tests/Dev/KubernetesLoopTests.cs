@@ -440,6 +440,32 @@ public sealed class KubernetesLoopTests
         Assert.Single(session.Bench.Errors);
     }
 
+    [Fact]
+    public async Task A_namespace_first_deployed_to_mid_session_gets_its_logs_and_runs_watched()
+    {
+        using var files = new TempProject(("skaffold.yaml", Config()), ("k8s/a.yaml", ConfigMap("keep")), ("wf.yaml", TriggeredWorkflow
+            .Replace("namespace: default", "namespace: later", StringComparison.Ordinal)
+            .Replace("  labels:\n", $"  labels:\n    {ApplyEngine.ProjectLabel}: dev-kloop\n", StringComparison.Ordinal)));
+        await using var kit = await KubeTestKit.StartAsync();
+        ArgoCrds.Install(kit.Store);
+        using var kubectl = new Kubectl(kit.Kubeconfig);
+        using var feed = new FileSystemChangeFeed(TimeSpan.FromMilliseconds(150));
+        await using var session = Start(kit, files, feed: feed);
+        await session.Bench.WaitIdleAsync(1);
+
+        // The next cycle deploys to a namespace the first did not know.
+        files.Write("k8s/later.yaml", ConfigMap("later").Replace("namespace: default", "namespace: later", StringComparison.Ordinal));
+        await Until(() => session.Lines("deploy").Any(l => l.StartsWith("ConfigMap/later -n later", StringComparison.Ordinal)),
+            "the deploy to namespace later: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+
+        // A Workflow of the session's there: its run and its pod's log are seen.
+        string wf = (await kubectl.OutAsync("create", "--validate=false", "-f", Path.Combine(files.Directory, "wf.yaml"), "-o", "jsonpath={.metadata.name}")).Trim();
+        kit.Store.FinishWorkflowPod("later", wf, ["in the later namespace"], 0);
+        await Until(() => session.Runs.Any(r => r.Name == wf && r.Phase == EtlRunPhase.Succeeded) && session.Lines("logs").Contains($"[{wf}/{wf}] in the later namespace"),
+            "the run and log line from namespace later: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+        Assert.True(session.Bench.Errors.Count == 0, string.Join(" | ", session.Bench.Errors));
+    }
+
     private static string Forward(int localPort) => $"""
         portForward:
         - resourceType: service
