@@ -453,8 +453,10 @@ public sealed class KubernetesLoopTests
         await using var session = Start(kit, files, feed: feed);
         await session.Bench.WaitIdleAsync(1);
 
+        Assert.Equal("configmap/keep", (await kubectl.OutAsync("get", "configmap", "keep", "-o", "name")).Trim());
+
         // The next cycle deploys to a namespace the first did not know.
-        files.Write("k8s/later.yaml", ConfigMap("later").Replace("namespace: default", "namespace: later", StringComparison.Ordinal));
+        files.Write("k8s/a.yaml", ConfigMap("keep") + "\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: later\n---\n" + ConfigMap("later").Replace("namespace: default", "namespace: later", StringComparison.Ordinal));
         await Until(() => session.Lines("deploy").Any(l => l.StartsWith("ConfigMap/later -n later", StringComparison.Ordinal)),
             "the deploy to namespace later: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
 

@@ -214,7 +214,7 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
         catch (RuntimeException ex)
         {
             // What the block threw, not the InvokeWithContext call around it.
-            string message = ex is MethodInvocationException || ex.ErrorRecord?.Exception is MethodInvocationException ? ex.GetBaseException().Message : ex.Message;
+            string message = ex is MethodInvocationException || ex.ErrorRecord.Exception is MethodInvocationException ? ex.GetBaseException().Message : ex.Message;
             throw new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The -Cleanup scriptblock failed: {message}", "Undo what it did not by hand.", "-Cleanup", ex);
         }
 
