@@ -26,7 +26,11 @@ public sealed class DevLoop
     private readonly List<(string What, Func<Task> Stop)> _running = [];
     private EtlProfile _profile;
     private IDeployer? _deployer;
-    private bool _capabilitiesStarted;
+    // Each on its own: a port-forward that fails to start is tried again next cycle, and the log tailing and run
+    // watching that did start are not started a second time beside their first watches.
+    private bool _logsStarted;
+    private bool _runsStarted;
+    private bool _forwardsStarted;
     private int _started;
 
     private readonly DevSession _session;
@@ -163,30 +167,31 @@ public sealed class DevLoop
 
 
             // Logs, runs and forwards start before the status check: a Sensor that does not become ready says why in its log.
-            if (!_capabilitiesStarted && !_options.Once)
+            if (!_options.Once)
             {
                 phase = "log tailing";
-                if (_options.TailLogs && deployer.LogTailer is { } logs)
+                if (!_logsStarted && _options.TailLogs && deployer.LogTailer is { } logs)
                 {
                     await logs.StartAsync(_progress, cancellationToken).ConfigureAwait(false);
                     _running.Add(("log tailing", logs.StopAsync));
+                    _logsStarted = true;
                 }
 
                 phase = "workflow runs";
-                if (deployer.RunWatcher is { } runs)
+                if (!_runsStarted && deployer.RunWatcher is { } runs)
                 {
                     await runs.StartAsync(_progress, cancellationToken).ConfigureAwait(false);
                     _running.Add(("workflow runs", runs.StopAsync));
+                    _runsStarted = true;
                 }
 
                 phase = "port-forwarding";
-                if (deployer.PortForwarder is { } forwarder)
+                if (!_forwardsStarted && deployer.PortForwarder is { } forwarder)
                 {
                     await forwarder.StartAsync(_progress, cancellationToken).ConfigureAwait(false);
                     _running.Add(("port-forwarding", forwarder.StopAsync));
+                    _forwardsStarted = true;
                 }
-
-                _capabilitiesStarted = true;
             }
 
             if (deployer.StatusChecker is { } status)
@@ -264,7 +269,7 @@ public sealed class DevLoop
             _deployers.Add(deployer);
         }
 
-        _capabilitiesStarted = false;
+        _logsStarted = _runsStarted = _forwardsStarted = false;
     }
 
     private DevWatchList WatchList() => new(

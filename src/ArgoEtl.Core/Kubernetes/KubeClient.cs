@@ -53,6 +53,13 @@ public sealed class KubeClient : IDisposable
         return new KubeClient(new k8s.Kubernetes(config), config.Namespace ?? "default", context ?? config.CurrentContext);
     }
 
+    /// <summary>As <see cref="Connect(string?, string?)"/>, with handlers in front of the connection (where tests put a failing network).</summary>
+    internal static KubeClient Connect(string? kubeconfig, string? context, params DelegatingHandler[] handlers)
+    {
+        var config = Kubeconfig.Build(kubeconfig, context);
+        return new KubeClient(new k8s.Kubernetes(config, handlers), config.Namespace ?? "default", context ?? config.CurrentContext);
+    }
+
     public async Task<KubeResponse> SendAsync(HttpMethod method, string path, JsonNode? body = null, string contentType = "application/json", CancellationToken cancellationToken = default)
     {
         for (int attempt = 1; ; attempt++)

@@ -68,7 +68,7 @@ public sealed class PortForward : IAsyncDisposable
                 "Use resourceType service or pod.", $"{resourceType}/{name}");
         }
 
-        var listener = new TcpListener(IPAddress.Parse(address), localPort);
+        var listener = new TcpListener(ListenAddress(address, $"{resourceType}/{name}"), localPort);
         try
         {
             listener.Start();
@@ -87,6 +87,25 @@ public sealed class PortForward : IAsyncDisposable
         forward._accepting = forward.AcceptAsync();
         forward._health = forward.HealthAsync();
         return forward;
+    }
+
+    // skaffold.yaml's address is an IP address or a host name; its docs and examples use localhost. Only that name is
+    // taken: any other would need a DNS lookup, and a forward must listen on this machine.
+    private static IPAddress ListenAddress(string address, string target)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (IPAddress.TryParse(address, out var ip))
+        {
+            return ip;
+        }
+
+        if (string.Equals(address, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+
+        throw new EtlException(EtlErrors.PortForwardAddressInvalid, $"portForward address '{address}' for {target} is neither an IP address nor localhost.",
+            "Set portForward's address to 127.0.0.1 (the default), another IP address of this machine, or localhost.", target);
     }
 
     public override string ToString() => $"{_resourceType}/{_name}:{_port} -> {Local}";

@@ -417,6 +417,9 @@ public static class EtlErrors
     public static readonly EtlError PortForwardLocalPortBusy = new(nameof(PortForwardLocalPortBusy), EtlErrorKind.Conflict,
         "A port-forward's local port is in use.",
         "Stop what listens there, or choose another localPort.");
+    public static readonly EtlError PortForwardAddressInvalid = new(nameof(PortForwardAddressInvalid), EtlErrorKind.InvalidArgument,
+        "A port-forward's address is neither an IP address nor localhost.",
+        "Set portForward's address to an IP address of this machine (127.0.0.1, the default) or localhost.");
     public static readonly EtlError PortForwardNoSelector = new(nameof(PortForwardNoSelector), EtlErrorKind.InvalidData,
         "A forwarded Service has no selector, so no pod.",
         "Forward to a pod instead.");

@@ -407,6 +407,67 @@ public sealed class KubernetesLoopTests
         Assert.True(session.Bench.Errors.Count == 0, string.Join(" | ", session.Bench.Errors));
     }
 
+    [Fact]
+    public async Task A_port_forward_that_fails_to_start_is_tried_again_next_cycle_and_logs_and_runs_are_not_started_twice()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        int localPort = ((IPEndPoint)busy.LocalEndpoint).Port;
+        using var files = new TempProject(("skaffold.yaml", Config(Forward(localPort))), ("k8s/app.yaml", App), ("k8s/pipeline.yaml", Pipeline), ("wf.yaml", TriggeredWorkflow));
+        await using var kit = await KubeTestKit.StartAsync();
+        ArgoCrds.Install(kit.Store);
+        using var kubectl = new Kubectl(kit.Kubeconfig);
+        using var feed = new FileSystemChangeFeed(TimeSpan.FromMilliseconds(150));
+        await using var session = Start(kit, files, feed: feed);
+        await session.Bench.WaitIdleAsync(1);
+        var error = Assert.Single(session.Bench.Events, e => e.Phase == "error");
+        Assert.Equal("PortForwardLocalPortBusy", Assert.IsType<EtlException>(error.Item).Code);
+
+        // The port is free now; the next cycle opens the forward, and leaves the log tailing and run watching it
+        // already has alone (a second start of their watches is refused, and would end the loop).
+        busy.Stop();
+        files.Write("k8s/settings.yaml", ConfigMap("settings"));
+        await Until(() => session.Lines("forward").Any(l => l.StartsWith($"Forwarding service/app:8080 -> 127.0.0.1:{localPort}", StringComparison.Ordinal)),
+            "the forward on the next cycle: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+
+        string wf = (await kubectl.OutAsync("create", "--validate=false", "-f", Path.Combine(files.Directory, "wf.yaml"), "-o", "jsonpath={.metadata.name}")).Trim();
+        kit.Store.FinishWorkflowPod("default", wf, ["only once"], 0);
+        await Until(() => session.Runs.Any(r => r.Name == wf && r.Phase == EtlRunPhase.Succeeded) && session.Lines("logs").Contains($"[{wf}/{wf}] only once"),
+            "the run and its log line: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+        Assert.Single(session.Lines("logs"), l => l == $"[{wf}/{wf}] only once");
+        Assert.Equal([EtlRunPhase.Running, EtlRunPhase.Succeeded], session.Runs.Where(r => r.Name == wf).Select(r => r.Phase));
+        Assert.False(session.Running.IsCompleted, "the loop ended");
+        Assert.Single(session.Bench.Errors);
+    }
+
+    [Fact]
+    public async Task A_namespace_first_deployed_to_mid_session_gets_its_logs_and_runs_watched()
+    {
+        using var files = new TempProject(("skaffold.yaml", Config()), ("k8s/a.yaml", ConfigMap("keep")), ("wf.yaml", TriggeredWorkflow
+            .Replace("namespace: default", "namespace: later", StringComparison.Ordinal)
+            .Replace("  labels:\n", $"  labels:\n    {ApplyEngine.ProjectLabel}: dev-kloop\n", StringComparison.Ordinal)));
+        await using var kit = await KubeTestKit.StartAsync();
+        ArgoCrds.Install(kit.Store);
+        using var kubectl = new Kubectl(kit.Kubeconfig);
+        using var feed = new FileSystemChangeFeed(TimeSpan.FromMilliseconds(150));
+        await using var session = Start(kit, files, feed: feed);
+        await session.Bench.WaitIdleAsync(1);
+
+        Assert.Equal("configmap/keep", (await kubectl.OutAsync("get", "configmap", "keep", "-o", "name")).Trim());
+
+        // The next cycle deploys to a namespace the first did not know.
+        files.Write("k8s/a.yaml", ConfigMap("keep") + "\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: later\n---\n" + ConfigMap("later").Replace("namespace: default", "namespace: later", StringComparison.Ordinal));
+        await Until(() => session.Lines("deploy").Any(l => l.StartsWith("ConfigMap/later -n later", StringComparison.Ordinal)),
+            "the deploy to namespace later: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+
+        // A Workflow of the session's there: its run and its pod's log are seen.
+        string wf = (await kubectl.OutAsync("create", "--validate=false", "-f", Path.Combine(files.Directory, "wf.yaml"), "-o", "jsonpath={.metadata.name}")).Trim();
+        kit.Store.FinishWorkflowPod("later", wf, ["in the later namespace"], 0);
+        await Until(() => session.Runs.Any(r => r.Name == wf && r.Phase == EtlRunPhase.Succeeded) && session.Lines("logs").Contains($"[{wf}/{wf}] in the later namespace"),
+            "the run and log line from namespace later: " + string.Join(" | ", session.Bench.Events.Select(e => e.Message)));
+        Assert.True(session.Bench.Errors.Count == 0, string.Join(" | ", session.Bench.Errors));
+    }
+
     private static string Forward(int localPort) => $"""
         portForward:
         - resourceType: service

@@ -74,6 +74,10 @@ public sealed class KubernetesDeployer : IDeployer
         var stale = (await _engine.ListOwnedAsync(Project, cancellationToken).ConfigureAwait(false)).Where(o => !now.Contains(Key(o))).ToList();
         var pruned = await _engine.DeleteAsync(stale, null, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _session, _session.With(applied));
+
+        // A namespace first deployed to now gets its pod and Workflow watches (none before they are started).
+        _logs.WatchNewNamespaces();
+        _runs.WatchNewNamespaces();
         return
         [
             .. applied,

@@ -19,28 +19,38 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
     private readonly ConcurrentDictionary<string, Task> _following = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ownedWorkflows = new(StringComparer.Ordinal);
     private readonly SessionWatches _watches = new();
+    private volatile IProgress<DevEvent>? _progress;
 
     public Task StartAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(session);
-        var token = _watches.Start(cancellationToken);
-        foreach (string ns in session().Namespaces)
+        _watches.Start(cancellationToken);
+        _progress = progress;
+        WatchNewNamespaces();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Watches the namespaces the session has deployed to since the start (or the last call); nothing before <see cref="StartAsync"/>.</summary>
+    internal void WatchNewNamespaces()
+    {
+        if (_progress is not { } progress)
         {
-            _watches.Add(KubeWatcher.RunAsync<V1Pod>(
-                (version, ct) => client.Api.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: version, timeoutSeconds: 300, cancellationToken: ct),
-                pod => pod.Metadata?.ResourceVersion,
-                (type, pod) => OnPodAsync(type, pod, progress, token),
-                ex => progress.Report(new DevEvent("logs", $"Watching pods in namespace {ns} failed: {UrlRedaction.Redact(ex.Message)}")),
-                token));
+            return;
         }
 
-        return Task.CompletedTask;
+        _watches.WatchNamespaces(session().Namespaces, (ns, token) => KubeWatcher.RunAsync<V1Pod>(
+            (version, ct) => client.Api.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: version, timeoutSeconds: 300, cancellationToken: ct),
+            pod => pod.Metadata?.ResourceVersion,
+            (type, pod) => OnPodAsync(type, pod, progress, token),
+            ex => progress.Report(new DevEvent("logs", $"Watching pods in namespace {ns} failed: {UrlRedaction.Redact(ex.Message)}")),
+            token));
     }
 
     public async Task StopAsync()
     {
+        _progress = null;
         await _watches.StopAsync(_following.Values).ConfigureAwait(false);
         _following.Clear();
     }
@@ -60,7 +70,7 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
         string? prefix = null;
         if (labels.TryGetValue(WorkflowLabels.Workflow, out string? workflow))
         {
-            if (!await OwnsWorkflowAsync(ns, workflow, current, cancellationToken).ConfigureAwait(false))
+            if (!await OwnsWorkflowAsync(ns, workflow, current, progress, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
@@ -116,8 +126,10 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
         }
     }
 
-    // A Workflow is the session's when it applied it or one of its Sensors created it; asked once per Workflow.
-    private async Task<bool> OwnsWorkflowAsync(string ns, string workflow, KubernetesSession current, CancellationToken cancellationToken)
+    // A Workflow is the session's when it applied it or one of its Sensors created it; asked once per Workflow. An API
+    // that does not answer is reported and the pod skipped (its next change asks again): thrown, it would end this
+    // namespace's watch, which reports only watch failures, and no more logs would come from it.
+    private async Task<bool> OwnsWorkflowAsync(string ns, string workflow, KubernetesSession current, IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         string key = $"{ns}/{workflow}";
         if (_ownedWorkflows.TryGetValue(key, out bool owned))
@@ -125,7 +137,17 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
             return owned;
         }
 
-        var response = await client.SendAsync(HttpMethod.Get, $"/apis/argoproj.io/v1alpha1/namespaces/{KubeClient.Escape(ns)}/workflows/{KubeClient.Escape(workflow)}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        KubeResponse response;
+        try
+        {
+            response = await client.SendAsync(HttpMethod.Get, $"/apis/argoproj.io/v1alpha1/namespaces/{KubeClient.Escape(ns)}/workflows/{KubeClient.Escape(workflow)}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (EtlException ex)
+        {
+            progress.Report(new DevEvent("logs", $"Not tailing Workflow {workflow} in namespace {ns} for now: whose it is could not be read ({ex.Message}); its pod's next change tries again.", ex));
+            return false;
+        }
+
         if (!response.IsSuccess)
         {
             return false;

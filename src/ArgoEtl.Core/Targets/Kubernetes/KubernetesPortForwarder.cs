@@ -37,12 +37,10 @@ public sealed class KubernetesPortForwarder(KubeClient client, EtlProfile profil
 
     private void Open(EtlPortForward f, IProgress<DevEvent> progress)
     {
-        {
-            var forward = PortForward.Start(client, f.Namespace ?? client.DefaultNamespace, f.ResourceType, f.ResourceName, f.Port, f.LocalPort ?? f.Port, f.Address ?? "127.0.0.1",
-                message => progress.Report(new DevEvent("forward", message)), healthInterval: HealthInterval);
-            _forwards.Add(forward);
-            progress.Report(new DevEvent("forward", $"Forwarding {forward}"));
-        }
+        var forward = PortForward.Start(client, f.Namespace ?? client.DefaultNamespace, f.ResourceType, f.ResourceName, f.Port, f.LocalPort ?? f.Port, f.Address ?? "127.0.0.1",
+            message => progress.Report(new DevEvent("forward", message)), healthInterval: HealthInterval);
+        _forwards.Add(forward);
+        progress.Report(new DevEvent("forward", $"Forwarding {forward}"));
     }
 
     public async Task StopAsync()

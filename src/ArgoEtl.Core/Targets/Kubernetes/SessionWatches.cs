@@ -2,37 +2,84 @@ namespace ArgoEtl.Core.Targets.Kubernetes;
 
 /// <summary>
 /// The watches a session's log tailer or run watcher keeps open (one per namespace, plus what they start): started
-/// under one token, stopped together. A stop cancels them and waits at most a few seconds, so a stream the server
+/// under one token, stopped together. A namespace the session deploys to later gets its watch when it is named
+/// (<see cref="WatchNamespaces"/>), once. A stop cancels them and waits at most a few seconds, so a stream the server
 /// never closes cannot hold up the end of a session.
 /// </summary>
 internal sealed class SessionWatches
 {
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(5);
+    private readonly Lock _gate = new();
     private readonly List<Task> _tasks = [];
+    private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stop;
 
-    /// <summary>A token for the watches about to be added, canceled by <see cref="StopAsync"/> or by <paramref name="cancellationToken"/>.</summary>
-    public CancellationToken Start(CancellationToken cancellationToken)
+    /// <summary>Starts a token for the watches to be added, canceled by <see cref="StopAsync"/> or by <paramref name="cancellationToken"/>.</summary>
+    /// <exception cref="InvalidOperationException">Started already and not stopped: a second start would leave the first watches running untracked.</exception>
+    public void Start(CancellationToken cancellationToken)
     {
-        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        return _stop.Token;
+        lock (_gate)
+        {
+            if (_stop is not null)
+            {
+                throw new InvalidOperationException("These watches are running already; stop them before starting again.");
+            }
+
+            _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        }
     }
 
-    public void Add(Task watch) => _tasks.Add(watch);
+    /// <summary>
+    /// Starts <paramref name="watch"/> for each of <paramref name="namespaces"/> not watched yet, under the start's
+    /// token; nothing when not started (or stopped).
+    /// </summary>
+    public void WatchNamespaces(IEnumerable<string> namespaces, Func<string, CancellationToken, Task> watch)
+    {
+        ArgumentNullException.ThrowIfNull(namespaces);
+        ArgumentNullException.ThrowIfNull(watch);
+        lock (_gate)
+        {
+            if (_stop is null)
+            {
+                return;
+            }
+
+            foreach (string ns in namespaces)
+            {
+                if (_namespaces.Add(ns))
+                {
+                    _tasks.Add(watch(ns, _stop.Token));
+                }
+            }
+        }
+    }
 
     /// <summary>Cancels the watches and waits (bounded) for them and for <paramref name="alsoWaitFor"/>.</summary>
     public async Task StopAsync(IEnumerable<Task>? alsoWaitFor = null)
     {
-        if (_stop is null)
+        CancellationTokenSource stop;
+        Task[] tasks;
+        lock (_gate)
         {
-            return;
+            if (_stop is null)
+            {
+                return;
+            }
+
+            stop = _stop;
+            tasks = [.. _tasks];
         }
 
-        await _stop.CancelAsync().ConfigureAwait(false);
-        var all = Task.WhenAll([.. _tasks, .. alsoWaitFor ?? []]);
+        await stop.CancelAsync().ConfigureAwait(false);
+        var all = Task.WhenAll([.. tasks, .. alsoWaitFor ?? []]);
         await Task.WhenAny(all, Task.Delay(StopWait)).ConfigureAwait(false);
-        _tasks.Clear();
-        _stop.Dispose();
-        _stop = null;
+        lock (_gate)
+        {
+            _tasks.Clear();
+            _namespaces.Clear();
+            _stop = null;
+        }
+
+        stop.Dispose();
     }
 }

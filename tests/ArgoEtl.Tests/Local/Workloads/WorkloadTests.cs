@@ -198,6 +198,73 @@ public sealed class WorkloadTests : IDisposable
         Assert.Matches(@"^k8s/server\.yaml:\d+$", error.Target?.ToString());
     }
 
+    private static string SecretDeployment(string name, string volumes) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {{name}}
+        spec:
+          selector:
+            matchLabels: {app: {{name}}}
+          template:
+            metadata:
+              labels: {app: {{name}}}
+            spec:
+              volumes:
+        {{volumes}}
+              containers:
+              - name: main
+                image: tool
+        """;
+
+    [Fact]
+    public async Task A_missing_secret_in_a_later_deployment_leaves_no_secret_files_of_the_earlier_ones_or_its_own()
+    {
+        string secretDir = Path.Combine(_state, "secrets", "creds");
+        Directory.CreateDirectory(secretDir);
+        File.WriteAllText(Path.Combine(secretDir, "PASSWORD"), "s3cret");
+        var resources = new LocalResources();
+        resources.AddSecretFolders(Path.Combine(_state, "secrets"));
+        var first = Manifest(SecretDeployment("first", "      - {name: creds, secret: {secretName: creds}}"), "k8s/first.yaml");
+        // Its own first volume is written before the second is found missing.
+        var second = Manifest(SecretDeployment("second", "      - {name: creds, secret: {secretName: creds}}\n      - {name: other, secret: {secretName: missing}}"), "k8s/second.yaml");
+        var images = new Dictionary<string, HostImage> { ["tool"] = new(["/bin/true"]) };
+
+        var error = await Assert.ThrowsAsync<EtlException>(() => LocalWorkloadSet.StartAsync(WorkloadParser.Parse([first, second]), [first, second], resources, images, _state, null, null, CancellationToken.None));
+
+        Assert.Equal("LocalReferenceNotFound", error.Code);
+        Assert.Contains("Secret 'missing'", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_state, "workloads", "first", "secret-volumes")), "the first Deployment's secret files stayed");
+        Assert.False(Directory.Exists(Path.Combine(_state, "workloads", "second", "secret-volumes")), "the second Deployment's secret files stayed");
+    }
+
+    [Fact]
+    public async Task A_crash_looping_deployment_stopped_between_restarts_leaves_none_of_its_processes_running()
+    {
+        // Each start records its pid and exits at once: the supervisor keeps relaunching after its backoff, and the
+        // stop comes while it does; no process may be left behind, whatever moment it came at.
+        string pids = Path.Combine(_state, "pids");
+        var document = Manifest(SecretDeployment("looper", "      - {name: scratch, emptyDir: {}}").Replace("image: tool", "image: tool\n        args: ['echo $$ >> " + pids + "; sleep 0.9']", StringComparison.Ordinal), "k8s/looper.yaml");
+        var images = new Dictionary<string, HostImage> { ["tool"] = new(["/bin/sh", "-c"]) };
+        var set = await LocalWorkloadSet.StartAsync(WorkloadParser.Parse([document]), [document], new LocalResources(), images, _state, null, null, CancellationToken.None);
+        var workload = Assert.Single(set.Workloads);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (workload.Starts < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        await set.DisposeAsync();
+        int starts = workload.Starts;
+        Assert.True(starts >= 2, $"the process was started {starts} time(s), not restarted");
+        // Lines only from processes that got as far as their echo; none of them may be alive.
+        foreach (string line in File.Exists(pids) ? await File.ReadAllLinesAsync(pids) : [])
+        {
+            int pid = int.Parse(line, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(ProcessGone(pid), $"process {pid} outlived the stop");
+        }
+    }
+
     // Gone, or a zombie: a killed orphan waits for this machine's init to reap it, which in a container may never come.
     private static bool ProcessGone(int pid)
     {

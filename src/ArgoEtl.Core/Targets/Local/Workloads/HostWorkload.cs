@@ -43,7 +43,17 @@ public sealed class HostWorkload : IAsyncDisposable
         _directory = Path.Combine(stateDirectory, "workloads", definition.Name);
         ContainerPort = WorkloadParser.ContainerPort(definition);
         Port = ContainerPort is null ? null : FreePort();
-        Mounts = PrepareVolumes(stateDirectory);
+        try
+        {
+            Mounts = PrepareVolumes(stateDirectory);
+        }
+        catch
+        {
+            // A Secret volume written before the one that failed must not outlive this half-built workload.
+            DeleteSecretVolumes();
+            _stopping.Dispose();
+            throw;
+        }
     }
 
     public WorkloadDefinition Definition => _definition;
@@ -103,26 +113,32 @@ public sealed class HostWorkload : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The supervisor first: until it has returned it may relaunch, and a process started after the stop would be
+        // orphaned. Once it is done, _process is the last one launched and nothing starts another.
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_process is { } process)
-        {
-            await StopAsync(process).ConfigureAwait(false);
-        }
-
         if (_supervisor is { } supervisor)
         {
             await supervisor.ConfigureAwait(false);
         }
 
+        if (_process is { } process)
+        {
+            await StopAsync(process).ConfigureAwait(false);
+        }
+
         // Secrets written for the process do not outlive it.
+        DeleteSecretVolumes();
+        _process?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void DeleteSecretVolumes()
+    {
         string secrets = Path.Combine(_directory, "secret-volumes");
         if (Directory.Exists(secrets))
         {
             Directory.Delete(secrets, recursive: true);
         }
-
-        _process?.Dispose();
-        _stopping.Dispose();
     }
 
     // Kubernetes restarts a container that exits (restartPolicy Always), with a backoff doubling from 10 s to 5 min;
@@ -148,6 +164,12 @@ public sealed class HostWorkload : IAsyncDisposable
                 await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // The stop may have come as the delay ended: then no new process (DisposeAsync stops the last one).
+            if (_stopping.IsCancellationRequested)
             {
                 return;
             }

@@ -36,23 +36,30 @@ public sealed class LocalWorkloadSet : IAsyncDisposable
         WorkloadParser.CheckImages(definitions, images);
         ExternalServices.Map(documents, resources);
 
-        // Ports and volumes first, every Service mapped, then the processes: one may dial another at start.
-        var workloads = definitions.Select(d => new HostWorkload(d, images[d.Image], resources, stateDirectory, log, verbose)).ToList();
-        var set = new LocalWorkloadSet(workloads, resources);
-        foreach (var workload in workloads)
-        {
-            set.MapServices(workload, documents);
-        }
-
-        var started = new List<HostWorkload>();
+        // Ports and volumes first, every Service mapped, then the processes: one may dial another at start. A
+        // workload's constructor already writes its Secret files, so one that fails (a Secret nobody provides) has
+        // those built before it disposed: their files must not stay on disk.
+        var workloads = new List<HostWorkload>();
         try
         {
+            foreach (var definition in definitions)
+            {
+                workloads.Add(new HostWorkload(definition, images[definition.Image], resources, stateDirectory, log, verbose));
+            }
+
+            var set = new LocalWorkloadSet(workloads, resources);
+            foreach (var workload in workloads)
+            {
+                set.MapServices(workload, documents);
+            }
+
             foreach (var workload in workloads)
             {
                 await workload.StartAsync(ReadyTimeout, cancellationToken).ConfigureAwait(false);
-                started.Add(workload);
                 verbose?.Invoke($"{workload.Definition}: running as a host process{(workload.Port is { } port ? $" on 127.0.0.1:{port}" : string.Empty)} (log: {workload.LogPath}).");
             }
+
+            return set;
         }
         catch
         {
@@ -63,8 +70,6 @@ public sealed class LocalWorkloadSet : IAsyncDisposable
 
             throw;
         }
-
-        return set;
     }
 
     /// <summary>
