@@ -76,25 +76,4 @@ Describe 'Start-EtlDev' {
         Test-Path (Join-Path $dataHome 'argoetl/buildah/containers.conf') | Should -BeTrue
         Test-Path (Join-Path (Get-Location) 'argoetl') | Should -BeFalse
     }
-
-    It 'gives the -Cleanup block run after Ctrl+C the session as $_, $PSItem and $args[0]' {
-        $seen = Join-Path $registry.WorkDirectory "cleanup-$([guid]::NewGuid().ToString('N')).txt"
-        $ps = [powershell]::Create()
-        [void]$ps.AddScript("Import-Module '$ModulePath'; Get-EtlProfile '$project' | Start-EtlDev -Registry '$($registry.Host)' -KubeConfig '$($kube.Kubeconfig)' -Cleanup { Set-Content '$seen' ('{0} {1} {2}' -f `$_.GetType().Name, `$PSItem.GetType().Name, `$args[0].GetType().Name) }")
-        $handle = $ps.BeginInvoke()
-        try {
-            $deadline = (Get-Date).AddSeconds(60)
-            do {
-                Start-Sleep -Milliseconds 300
-                $image = kc get deployment app -n default -o 'jsonpath={.spec.template.spec.containers[0].image}' 2>$null
-            } until ($image -or (Get-Date) -gt $deadline -or $handle.IsCompleted)
-            $image | Should -Not -BeNullOrEmpty -Because (($ps.Streams.Error | Out-String))
-        }
-        finally {
-            $ps.Stop()   # Ctrl+C: the -Cleanup block runs in a runspace of its own
-            $ps.Dispose()
-        }
-
-        Get-Content $seen | Should -Be 'DevSession DevSession DevSession'
-    }
 }

@@ -196,14 +196,7 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
         runspace.Open();
         using var shell = System.Management.Automation.PowerShell.Create();
         shell.Runspace = runspace;
-        // The block is made again in this runspace and called as on the pipeline thread: the session as $_ (and
-        // $PSItem) and as $args[0], as the help says.
-        shell.AddScript("""
-            param($ArgoEtlCleanup, $ArgoEtlSession)
-            $variables = [System.Collections.Generic.List[psvariable]]::new()
-            $variables.Add([psvariable]::new('_', $ArgoEtlSession))
-            [scriptblock]::Create($ArgoEtlCleanup).InvokeWithContext($null, $variables, $ArgoEtlSession)
-            """).AddArgument(block.ToString()).AddArgument(session);
+        shell.AddScript(block.ToString()).AddArgument(session);
         try
         {
             foreach (var line in shell.Invoke())
@@ -213,9 +206,7 @@ internal sealed class ScriptBlockHookRunner(IHookRunner host, ScriptBlock? befor
         }
         catch (RuntimeException ex)
         {
-            // What the block threw, not the InvokeWithContext call around it.
-            string message = ex is MethodInvocationException || ex.ErrorRecord.Exception is MethodInvocationException ? ex.GetBaseException().Message : ex.Message;
-            throw new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The -Cleanup scriptblock failed: {message}", "Undo what it did not by hand.", "-Cleanup", ex);
+            throw new EtlException(EtlErrors.DevHookFailed, EtlErrorKind.InvalidData, $"The -Cleanup scriptblock failed: {ex.Message}", "Undo what it did not by hand.", "-Cleanup", ex);
         }
 
         foreach (var error in shell.Streams.Error)
