@@ -98,7 +98,7 @@ public sealed class StartEtlDevCommand : ProfileCmdlet
     /// <summary>
     /// <para type="description">A scriptblock run once when the session ends — Ctrl+C included, even mid-deploy — after skaffold.yaml's cleanup hooks, given
     /// the session: undo what -Before made (e.g. Remove-EtlS3Notification). After Ctrl+C it runs in a runspace of its own with ArgoEtl imported and the
-    /// variables it names copied in.</para>
+    /// variables it names copied in; there the session is only $args[0] (not $_), so write cleanup blocks with param($session) or $args[0].</para>
     /// </summary>
     [Parameter]
     public ScriptBlock? Cleanup { get; set; }
