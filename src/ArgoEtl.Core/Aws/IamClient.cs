@@ -56,6 +56,22 @@ public sealed class IamClient(AwsQueryClient query, string partition = "aws")
         return ReadRole(Child(result, "Role"));
     }
 
+    /// <summary>Every role of the account with its trust policy (ListRoles, all pages; ListRoles returns no tags).</summary>
+    public async Task<IReadOnlyList<IamRole>> ListRolesAsync(CancellationToken cancellationToken)
+    {
+        var roles = new List<IamRole>();
+        string? marker = null;
+        do
+        {
+            var result = await query.CallAsync("ListRoles", marker is null ? [] : [new("Marker", marker)], cancellationToken).ConfigureAwait(false);
+            roles.AddRange(AwsQueryClient.Members(result, "Roles").Select(ReadRole));
+            marker = AwsQueryClient.Text(result, "IsTruncated") == "true" ? AwsQueryClient.Text(result, "Marker") : null;
+        }
+        while (marker is not null);
+
+        return roles;
+    }
+
     public Task UpdateAssumeRolePolicyAsync(string role, string trustPolicy, CancellationToken cancellationToken) =>
         query.CallAsync("UpdateAssumeRolePolicy", [new("RoleName", role), new("PolicyDocument", trustPolicy)], cancellationToken);
 

@@ -27,6 +27,10 @@ public sealed partial class LocalAwsServer
             {
                 "CreateRole" => CreateRole(form),
                 "GetRole" => WithRole(form, r => QueryResult.Ok(RoleXml(r))),
+                // As IAM answers: members with the role's fields and trust policy, but without tags.
+                "ListRoles" => QueryResult.Ok(
+                    new XElement("Roles", State.Roles.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(r => new XElement("member", RoleXml(r).Elements().Where(e => e.Name != "Tags")))),
+                    new XElement("IsTruncated", "false")),
                 "DeleteRole" => DeleteRole(form),
                 "UpdateAssumeRolePolicy" => WithRole(form, r =>
                 {

@@ -122,6 +122,26 @@ public sealed class EksInfraTests : IDisposable
     }
 
     [Fact]
+    public async Task Uninstall_keeps_its_oidc_provider_while_a_role_it_did_not_make_trusts_it_and_removes_its_own_roles()
+    {
+        await using var aws = await LocalAws.StartAsync();
+        aws.State.AddCluster(Cluster, Region);
+        await using var kit = await ClusterAsync();
+        var (service, engine) = Eks(aws, kit);
+        await service.InstallAsync(await service.Planner.PlanInstallAsync(default), engine, null, default);
+        string provider = Assert.Single(aws.State.OidcProviderArns());
+
+        // An IRSA role added to the cluster later, by someone else (the EBS CSI driver's, say), trusts the same provider.
+        aws.State.AddRole("ebs-csi-driver", $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"{{provider}}"},"Action":"sts:AssumeRoleWithWebIdentity"}]}""");
+        var removal = await service.Planner.PlanRemovalAsync(default);
+        Assert.DoesNotContain(removal, s => s.Kind == "IamOidcProvider");
+        await InfraStep.RunAsync(removal, null, default);
+
+        Assert.Equal([provider], aws.State.OidcProviderArns());
+        Assert.Equal(["ebs-csi-driver", "eks-node-role"], aws.State.RoleNames());
+    }
+
+    [Fact]
     public async Task Argo_server_is_internet_facing_only_with_a_certificate_and_then_on_https_443_only()
     {
         await using var aws = await LocalAws.StartAsync();

@@ -51,6 +51,14 @@ public sealed class OidcProviderComponent : InfraComponent
             return [];
         }
 
+        // Even ArgoEtl's own provider stays while roles it did not make trust it (IRSA roles added to the cluster
+        // later, e.g. the EBS CSI driver's): deleting it would break them all. Its own roles go in this same removal.
+        var roles = await EksFacts.Guard("Listing the roles that trust the OIDC provider", arn, ct => aws.Iam.ListRolesAsync(ct), cancellationToken).ConfigureAwait(false);
+        if (roles.Any(r => r.TrustPolicy?.Contains(arn, StringComparison.Ordinal) == true && r.Name != eks.ControllerRoleName && r.Name != eks.ArtifactRoleName))
+        {
+            return [];
+        }
+
         return [new InfraStep(Name, "IamOidcProvider", arn, "IAM DeleteOpenIDConnectProvider", async ct =>
         {
             await EksFacts.Guard("Deleting the OIDC provider", arn, c => aws.Iam.DeleteOpenIdConnectProviderAsync(arn, c), ct).ConfigureAwait(false);
