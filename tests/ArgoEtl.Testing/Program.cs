@@ -1,5 +1,6 @@
 // `dotnet ArgoEtl.Testing.dll install`: install the test substrates up front (the test command runs this once).
-// `dotnet ArgoEtl.Testing.dll requirements`: the programs the installer provides, one "program<TAB>package" a line.
+// `dotnet ArgoEtl.Testing.dll requirements`: the programs the installer provides, one "program<TAB>package" a line,
+// then those it deliberately leaves out (the module probes them; no test needs them), "program<TAB>-<TAB>why".
 switch (args)
 {
     case ["install"]:
@@ -10,6 +11,11 @@ switch (args)
         foreach (var r in ArgoEtl.Testing.Substrates.Requirements)
         {
             Console.WriteLine($"{r.Program}\t{r.Package}");
+        }
+
+        foreach (var (program, why) in ArgoEtl.Testing.Substrates.ProbedNotInstalled)
+        {
+            Console.WriteLine($"{program}\t-\t{why}");
         }
 
         return 0;

@@ -67,6 +67,21 @@ public static class Substrates
         new("pgrep", null, "procps"),
     ];
 
+    /// <summary>
+    /// Programs the module looks for and reports cleanly when absent, which the installer deliberately does NOT install,
+    /// because no test needs them and a new machine has none of them: docker and podman (probed; images and container
+    /// steps use buildah, listed above), minikube (probed for `minikube image load`; tests push to the harness registry),
+    /// helm (found on PATH for Helm releases and the EKS controller chart; the render tests put a stand-in helm on the
+    /// renderer's own search path, and the EKS tests pass -ManifestSource, which takes the manifest path instead).
+    /// </summary>
+    public static IReadOnlyList<(string Program, string Why)> ProbedNotInstalled { get; } =
+    [
+        ("docker", "probed with `docker info`; builds fall back to buildah"),
+        ("podman", "probed with `podman --version`; builds fall back to buildah"),
+        ("minikube", "probed for `minikube image load`; tests push to the harness registry"),
+        ("helm", "looked up on PATH; tests use a stand-in on HelmSearchPath or -ManifestSource"),
+    ];
+
     /// <summary>Installs everything the tests need that is missing: Debian packages when root, s3rver from npm.</summary>
     public static void EnsureInstalled()
     {
