@@ -19,38 +19,28 @@ public sealed class KubernetesLogTailer(KubeClient client, Func<KubernetesSessio
     private readonly ConcurrentDictionary<string, Task> _following = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _ownedWorkflows = new(StringComparer.Ordinal);
     private readonly SessionWatches _watches = new();
-    private volatile IProgress<DevEvent>? _progress;
 
     public Task StartAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(session);
-        _watches.Start(cancellationToken);
-        _progress = progress;
+        _watches.Start(progress, cancellationToken);
         WatchNewNamespaces();
         return Task.CompletedTask;
     }
 
     /// <summary>Watches the namespaces the session has deployed to since the start (or the last call); nothing before <see cref="StartAsync"/>.</summary>
-    internal void WatchNewNamespaces()
-    {
-        if (_progress is not { } progress)
-        {
-            return;
-        }
-
-        _watches.WatchNamespaces(session().Namespaces, (ns, token) => KubeWatcher.RunAsync<V1Pod>(
+    internal void WatchNewNamespaces() =>
+        _watches.WatchNamespaces(session().Namespaces, (ns, progress, token) => KubeWatcher.RunAsync<V1Pod>(
             (version, ct) => client.Api.CoreV1.WatchListNamespacedPodAsync(ns, resourceVersion: version, timeoutSeconds: 300, cancellationToken: ct),
             pod => pod.Metadata?.ResourceVersion,
             (type, pod) => OnPodAsync(type, pod, progress, token),
             ex => progress.Report(new DevEvent("logs", $"Watching pods in namespace {ns} failed: {UrlRedaction.Redact(ex.Message)}")),
             token));
-    }
 
     public async Task StopAsync()
     {
-        _progress = null;
         await _watches.StopAsync(_following.Values).ConfigureAwait(false);
         _following.Clear();
     }

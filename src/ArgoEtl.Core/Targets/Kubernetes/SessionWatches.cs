@@ -13,11 +13,13 @@ internal sealed class SessionWatches
     private readonly List<Task> _tasks = [];
     private readonly HashSet<string> _namespaces = new(StringComparer.Ordinal);
     private CancellationTokenSource? _stop;
+    private IProgress<Dev.DevEvent>? _progress;
 
     /// <summary>Starts a token for the watches to be added, canceled by <see cref="StopAsync"/> or by <paramref name="cancellationToken"/>.</summary>
     /// <exception cref="InvalidOperationException">Started already and not stopped: a second start would leave the first watches running untracked.</exception>
-    public void Start(CancellationToken cancellationToken)
+    public void Start(IProgress<Dev.DevEvent> progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         lock (_gate)
         {
             if (_stop is not null)
@@ -26,20 +28,21 @@ internal sealed class SessionWatches
             }
 
             _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            _progress = progress;
         }
     }
 
     /// <summary>
     /// Starts <paramref name="watch"/> for each of <paramref name="namespaces"/> not watched yet, under the start's
-    /// token; nothing when not started (or stopped).
+    /// token, reporting to the start's progress; nothing when not started (or stopped).
     /// </summary>
-    public void WatchNamespaces(IEnumerable<string> namespaces, Func<string, CancellationToken, Task> watch)
+    public void WatchNamespaces(IEnumerable<string> namespaces, Func<string, IProgress<Dev.DevEvent>, CancellationToken, Task> watch)
     {
         ArgumentNullException.ThrowIfNull(namespaces);
         ArgumentNullException.ThrowIfNull(watch);
         lock (_gate)
         {
-            if (_stop is null)
+            if (_stop is null || _progress is not { } progress)
             {
                 return;
             }
@@ -48,7 +51,7 @@ internal sealed class SessionWatches
             {
                 if (_namespaces.Add(ns))
                 {
-                    _tasks.Add(watch(ns, _stop.Token));
+                    _tasks.Add(watch(ns, progress, _stop.Token));
                 }
             }
         }
@@ -78,6 +81,7 @@ internal sealed class SessionWatches
             _tasks.Clear();
             _namespaces.Clear();
             _stop = null;
+            _progress = null;
         }
 
         stop.Dispose();

@@ -19,28 +19,20 @@ public sealed class WorkflowRunWatcher(KubeClient client, Func<KubernetesSession
 {
     private readonly ConcurrentDictionary<string, EtlRunPhase> _phases = new(StringComparer.Ordinal);
     private readonly SessionWatches _watches = new();
-    private volatile IProgress<DevEvent>? _progress;
 
     public Task StartAsync(IProgress<DevEvent> progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(progress);
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(session);
-        _watches.Start(cancellationToken);
-        _progress = progress;
+        _watches.Start(progress, cancellationToken);
         WatchNewNamespaces();
         return Task.CompletedTask;
     }
 
     /// <summary>Watches the namespaces the session has deployed to since the start (or the last call); nothing before <see cref="StartAsync"/>.</summary>
-    internal void WatchNewNamespaces()
-    {
-        if (_progress is not { } progress)
-        {
-            return;
-        }
-
-        _watches.WatchNamespaces(session().Namespaces, (ns, token) => KubeWatcher.RunAsync<object>(
+    internal void WatchNewNamespaces() =>
+        _watches.WatchNamespaces(session().Namespaces, (ns, progress, token) => KubeWatcher.RunAsync<object>(
             (version, ct) => client.Api.CustomObjects.WatchListNamespacedCustomObjectAsync("argoproj.io", "v1alpha1", ns, "workflows", resourceVersion: version, timeoutSeconds: 300, cancellationToken: ct),
             item => item is JsonElement { ValueKind: JsonValueKind.Object } element && element.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var rv) ? rv.GetString() : null,
             (type, item) =>
@@ -59,13 +51,8 @@ public sealed class WorkflowRunWatcher(KubeClient client, Func<KubernetesSession
             },
             ex => progress.Report(new DevEvent("status", $"Watching Workflows in namespace {ns} failed: {UrlRedaction.Redact(ex.Message)}")),
             token));
-    }
 
-    public Task StopAsync()
-    {
-        _progress = null;
-        return _watches.StopAsync();
-    }
+    public Task StopAsync() => _watches.StopAsync();
 
     /// <summary>The run a Workflow object describes, or null when it is not the session's.</summary>
     public static EtlWorkflowRun? ToRun(JsonObject workflow, KubernetesSession session)
