@@ -148,7 +148,7 @@ internal sealed class ParquetStatisticsRewriter
             }
             else
             {
-                CopyRaw(data, ref pos, output, type, depth);
+                CopyValue(data, ref pos, output, type, depth + 1);
             }
         }
     }
@@ -169,13 +169,7 @@ internal sealed class ParquetStatisticsRewriter
             }
             else
             {
-                int start = pos;
-                if (!TrySkipElement(data, ref pos, elementType, depth))
-                {
-                    throw Malformed("truncated list element");
-                }
-
-                output.Write(data[start..pos]);
+                CopyElement(data, ref pos, output, elementType, depth);
             }
         }
     }
@@ -326,17 +320,6 @@ internal sealed class ParquetStatisticsRewriter
     }
 
     private static ReadOnlySpan<byte> BinaryAt(ReadOnlySpan<byte> data, int start) => ReadBinary(data, ref start);
-
-    private static void CopyRaw(ReadOnlySpan<byte> data, ref int pos, IBufferWriter<byte> output, byte type, int depth)
-    {
-        int start = pos;
-        if (!TrySkipValue(data, ref pos, type, depth + 1))
-        {
-            throw Malformed("truncated value");
-        }
-
-        output.Write(data[start..pos]);
-    }
 
     private static Kind ChildKind(Kind parent, short id) => (parent, id) switch
     {

@@ -5,7 +5,7 @@ namespace ArgoEtl.Etl.Output.ParquetMetadata;
 
 /// <summary>
 /// The few pieces of the Thrift compact protocol needed to re-encode Parquet page headers and footers. Parquet.Net
-/// keeps its own codec internal, so <see cref="ParquetStatisticsRewriter"/> walks the bytes with these: a field is
+/// keeps its own codec internal, so <see cref="ParquetStatisticsRewriter"/> and <see cref="ParquetPartStitcher"/> walk the bytes with these: a field is
 /// read as (id, type) and its value either copied as raw bytes or decoded where it has to change.
 /// </summary>
 internal static class ThriftCompact
@@ -240,6 +240,33 @@ internal static class ThriftCompact
 
     public static long ReadInteger(ReadOnlySpan<byte> data, ref int pos) =>
         TryReadVarint(data, ref pos, out ulong raw) ? Unzigzag(raw) : throw Malformed("truncated integer");
+
+    /// <summary>
+    /// Copies one field's value as its raw bytes: a field that stays as it is costs a skip and a copy, no decode, and
+    /// fields this code does not know survive unchanged.
+    /// </summary>
+    public static void CopyValue(ReadOnlySpan<byte> data, ref int pos, IBufferWriter<byte> output, byte type, int depth)
+    {
+        int start = pos;
+        if (!TrySkipValue(data, ref pos, type, depth))
+        {
+            throw Malformed("truncated value");
+        }
+
+        output.Write(data[start..pos]);
+    }
+
+    /// <summary>As <see cref="CopyValue"/> for one element of a list, where a bool takes a byte of its own.</summary>
+    public static void CopyElement(ReadOnlySpan<byte> data, ref int pos, IBufferWriter<byte> output, byte type, int depth)
+    {
+        int start = pos;
+        if (!TrySkipElement(data, ref pos, type, depth))
+        {
+            throw Malformed("truncated list element");
+        }
+
+        output.Write(data[start..pos]);
+    }
 
     public static void WriteFieldHeader(IBufferWriter<byte> output, byte type, short id, ref short lastId)
     {
