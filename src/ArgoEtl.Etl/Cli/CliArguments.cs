@@ -36,6 +36,7 @@ internal sealed class CliArguments
           --rejects LOCATION       where rejected rows go (default: <output>.rejects.ndjson)
           --compression snappy|zstd|gzip|none   Parquet compression (default snappy)
           --row-group-size N       rows per Parquet row group (default 131072)
+          --threads N              workers that parse and encode chunks of the input (default: one per core, up to 4)
           --s3-endpoint URL        S3-compatible endpoint (or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
           --s3-region REGION       region (or AWS_REGION)
           --s3-path-style          path-style addressing (default on for custom endpoints)
@@ -112,6 +113,7 @@ internal sealed class CliArguments
                 case "--rejects": result.Rejects = Value(); break;
                 case "--compression": transform = transform with { Compression = ParseEnum<ParquetCompression>(arg, Value()) }; break;
                 case "--row-group-size": transform = transform with { RowGroupSize = ParsePositive(arg, Value()) }; break;
+                case "--threads": transform = transform with { Threads = ParsePositive(arg, Value()) }; break;
                 case "--s3-endpoint": result.S3 = result.S3 with { EndpointUrl = AwsConnection.ParseEndpoint(Value(), "--s3-endpoint") }; break;
                 case "--s3-region": result.S3 = result.S3 with { Region = Value() }; break;
                 case "--s3-path-style": result.S3 = result.S3 with { S3ForcePathStyle = true }; break;

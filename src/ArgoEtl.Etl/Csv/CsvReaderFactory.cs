@@ -13,16 +13,7 @@ internal static class CsvReaderFactory
     /// </summary>
     public static SepReader Open(Stream input, CsvFormat format, string sourceName, out CsvHeader? header)
     {
-        // Raw fields (no Unescape): we unescape only quoted fields ourselves, which also keeps "" apart from empty.
-        // Column counts are checked by us, to report the line and what was expected.
-        var options = new SepReaderOptions(new Sep(format.Delimiter))
-        {
-            HasHeader = false,
-            DisableColCountCheck = true,
-            DisableQuotesParsing = !format.Quoted,
-            Unescape = false,
-            InitialBufferLength = 64 * 1024,
-        };
+        var options = Options(format);
 
         // detectEncodingFromByteOrderMarks: a UTF-8 BOM (Excel's habit) is skipped rather than becoming part of the first name.
         TextReader text = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
@@ -40,4 +31,26 @@ internal static class CsvReaderFactory
 
         return reader;
     }
+
+    /// <summary>
+    /// A reader over one chunk of whole records (<see cref="RecordChunker"/>), with no header, through the worker's
+    /// <paramref name="text"/>. The chunker has dropped the byte order mark, so a BOM further on is text, as it is to a
+    /// reader of the whole file.
+    /// </summary>
+    public static SepReader OpenChunk(RecordChunk chunk, CsvFormat format, Utf8ChunkReader text)
+    {
+        text.Reset(chunk);
+        return Options(format).From(text);
+    }
+
+    // Raw fields (no Unescape): we unescape only quoted fields ourselves, which also keeps "" apart from empty.
+    // Column counts are checked by us, to report the line and what was expected.
+    private static SepReaderOptions Options(CsvFormat format) => new(new Sep(format.Delimiter))
+    {
+        HasHeader = false,
+        DisableColCountCheck = true,
+        DisableQuotesParsing = !format.Quoted,
+        Unescape = false,
+        InitialBufferLength = 64 * 1024,
+    };
 }

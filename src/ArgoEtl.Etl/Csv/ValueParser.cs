@@ -202,6 +202,20 @@ internal static class ValueParser
         return false;
     }
 
+    /// <summary>
+    /// yyyy-MM-dd with digits where they belong: the form <see cref="TryParseDate"/> reads digit by digit. When such a
+    /// field parses, its text is the value as JSON prints it, so NDJSON copies it instead of formatting the value.
+    /// </summary>
+    public static bool IsIsoDateShape(ReadOnlySpan<char> s) =>
+        s.Length == 10 && s[4] == '-' && s[7] == '-' && AreDigits(s[..4]) && AreDigits(s.Slice(5, 2)) && AreDigits(s.Slice(8, 2));
+
+    /// <summary>yyyy-MM-dd[T ]HH:mm:ss[Z]: the form <see cref="TryParseTimestamp"/> reads digit by digit.</summary>
+    public static bool IsIsoTimestampShape(ReadOnlySpan<char> s) =>
+        (s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':'
+        && IsIsoDateShape(s[..10]) && AreDigits(s.Slice(11, 2)) && AreDigits(s.Slice(14, 2)) && AreDigits(s.Slice(17, 2));
+
+    private static bool AreDigits(ReadOnlySpan<char> s) => !s.ContainsAnyExceptInRange('0', '9');
+
     private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
     {
         value = 0;

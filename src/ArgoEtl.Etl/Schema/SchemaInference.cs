@@ -1,5 +1,6 @@
 using System.Globalization;
 using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Output;
 
 namespace ArgoEtl.Etl.Schema;
 
@@ -191,8 +192,8 @@ public static class SchemaInference
     private static bool Parses(ColumnType type, string text) => type switch
     {
         ColumnType.Boolean => ValueParser.IsBooleanWord(text),
-        ColumnType.Int32 => JsonNumberColumnBuffer.IsCanonicalInteger(text, 10) && ValueParser.TryParseInt32(text, out _),
-        ColumnType.Int64 => JsonNumberColumnBuffer.IsCanonicalInteger(text, 19) && ValueParser.TryParseInt64(text, out _),
+        ColumnType.Int32 => JsonNumberText.IsCanonicalInteger(text, 10) && ValueParser.TryParseInt32(text, out _),
+        ColumnType.Int64 => JsonNumberText.IsCanonicalInteger(text, 19) && ValueParser.TryParseInt64(text, out _),
         ColumnType.Double => NumberChange(text) is null && ValueParser.TryParseDouble(text, out _),
         ColumnType.Date => ValueParser.TryParseDate(text, out _),
         ColumnType.Timestamp => ValueParser.TryParseTimestamp(text, out _),

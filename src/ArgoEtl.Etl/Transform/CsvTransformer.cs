@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.ExceptionServices;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Output;
 using ArgoEtl.Etl.Schema;
@@ -8,21 +7,20 @@ using nietras.SeparatedValues;
 namespace ArgoEtl.Etl.Transform;
 
 /// <summary>
-/// Converts one CSV stream to NDJSON or Parquet. Parsing runs on the calling thread and fills columnar batches; a
-/// second thread encodes and writes each full batch while the next one is parsed, so on two cores both stay busy.
-/// Memory is bounded by two batches whatever the file size.
+/// Converts one CSV stream to NDJSON or Parquet. The input is cut into chunks of whole records that workers (one per
+/// core, up to four) parse and encode in parallel, and the calling thread writes the results in file order
+/// (<see cref="ConversionPipeline"/>). With lenient quotes, which need a reader of the whole stream, one worker does it
+/// all. Memory is bounded by the chunks in flight whatever the file size.
 /// </summary>
 public static class CsvTransformer
 {
-    private const int JsonBatchRows = 16_384;
     private const int InferenceSampleBytes = 4 << 20;
-    private const int MaxTextInError = 200;
 
     /// <param name="input">The CSV bytes; read once, front to back.</param>
     /// <param name="output">Where the converted data goes; written front to back, never seeked.</param>
     /// <param name="sourceName">How to name the input in errors (a path or URI).</param>
     /// <param name="rejects">Receives skipped rows under <see cref="BadRowMode.Skip"/>.</param>
-    /// <param name="onRows">Called after each batch with the running row count (for progress).</param>
+    /// <param name="onRows">Called after each piece of output is written, with the running row count (for progress).</param>
     public static CsvTransformStats Transform(Stream input, Stream output, TransformOptions options, string sourceName,
         IRejectSink? rejects = null, Action<long>? onRows = null, CancellationToken cancellationToken = default)
     {
@@ -41,7 +39,24 @@ public static class CsvTransformer
         }
 
         bool inferred = report is not null;
-        using var reader = CsvReaderFactory.Open(input, options.Csv, sourceName, out var header);
+        var format = options.Csv;
+
+        // Chunks need quotes that pair up; lenient quotes are repaired by a reader of the whole stream, on one worker.
+        bool chunked = !(format.Quoted && format.LenientQuotes);
+        RecordChunker? chunker = null;
+        SepReader? whole = null;
+        CsvHeader? header;
+        if (chunked)
+        {
+            chunker = new RecordChunker(input, format.Quoted);
+            header = format.HasHeader ? ReadHeader(chunker, format, sourceName) : null;
+        }
+        else
+        {
+            whole = CsvReaderFactory.Open(input, format, sourceName, out header);
+        }
+
+        using var wholeReader = whole;
         var fieldOf = BindColumns(header, schema, sourceName);
         if (schema.Count == 0)
         {
@@ -54,206 +69,60 @@ public static class CsvTransformer
             return new CsvTransformStats(0, 0, schema, inferred) { InferenceReport = report };
         }
 
-        int batchRows = options.Format == OutputFormat.Parquet ? Math.Max(1, options.RowGroupSize) : JsonBatchRows;
-        var writer = CreateWriter(output, schema, options);
+        bool parquet = options.Format == OutputFormat.Parquet;
+        int rowGroupRows = Math.Max(1, options.RowGroupSize);
+        var partStreams = new ConcurrentBag<MemoryStream>();
+        Func<IRowEncoder> newEncoder = parquet
+            ? () => new ParquetRowGroupEncoder(schema, fieldOf, rowGroupRows, format.Quoted, options.Compression, partStreams)
+            : () => new NdjsonRowWriter(schema, fieldOf, format.Quoted, JsonPieceBytes);
+        IOutputAssembler assembler = parquet ? new ParquetAssembler(output, schema, options.Compression) : new NdjsonAssembler(output);
+
+        // A Parquet chunk is one row group's worth of records, so that row groups keep their size; an NDJSON chunk is
+        // small, which keeps the memory in flight small.
+        var sources = chunked
+            ? Chunks(chunker!, format, parquet ? rowGroupRows : int.MaxValue, parquet ? MaxParquetChunkBytes : JsonChunkBytes)
+ : [new ConversionPipeline.ReaderWork(_ => whole!, new LineMapping(0, format.HasHeader ? null : 1), () => { })];
+        int workers = !chunked ? 1 : options.Threads > 0 ? options.Threads : Math.Clamp(Environment.ProcessorCount, 1, MaxWorkers);
+        var loop = new RowLoop(schema, fieldOf, options, sourceName, keepRejects: rejects is not null);
+        var totals = ConversionPipeline.Run(sources, workers, loop, newEncoder, assembler, fieldOf.Length, options, sourceName, rejects, onRows, cancellationToken);
+        return new CsvTransformStats(totals.Rows, totals.Rejected, schema, inferred) { InferenceReport = report };
+    }
+
+    // An NDJSON chunk's lines (about twice its CSV) fit one piece, whose buffer the pool hands out at 1 MB.
+    private const int JsonPieceBytes = (1 << 20) - (64 << 10);
+    private const int JsonChunkBytes = 256 << 10;
+    private const int MaxParquetChunkBytes = 64 << 20;
+
+    // By default: beyond four, the writer thread and the memory of the chunks in flight, not the workers, set the pace.
+    private const int MaxWorkers = 4;
+
+    // The first record of the file, parsed on its own, is the header.
+    private static CsvHeader? ReadHeader(RecordChunker chunker, CsvFormat format, string sourceName)
+    {
+        var first = chunker.Next(1, int.MaxValue);
+        if (first is null)
+        {
+            return null;
+        }
+
         try
         {
-            var stats = Pump(reader, writer, schema, fieldOf, inferred, batchRows, options, sourceName, rejects, onRows, cancellationToken);
-            writer.CompleteAsync(cancellationToken).AsTask().GetAwaiter().GetResult();
-            return stats with { InferenceReport = report };
+            using var text = new Utf8ChunkReader();
+            using var reader = CsvReaderFactory.OpenChunk(first, format, text);
+            return reader.MoveNext() ? CsvHeader.From(reader.Current, format, sourceName) : null;
         }
         finally
         {
-            writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            first.Release();
         }
     }
 
-    private static CsvTransformStats Pump(SepReader reader, IBatchWriter writer, TableSchema schema, int[] fieldOf, bool inferred, int batchRows,
-        TransformOptions options, string sourceName, IRejectSink? rejects, Action<long>? onRows, CancellationToken cancellationToken)
+    private static IEnumerable<ConversionPipeline.ReaderWork> Chunks(RecordChunker chunker, CsvFormat format, int maxRecords, int maxBytes)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var free = new BlockingCollection<RowBatch>(2);
-        bool json = options.Format == OutputFormat.Json;
-        bool quoted = options.Csv.Quoted;
-        free.Add(new RowBatch(schema, batchRows, json, quoted), CancellationToken.None);
-        free.Add(new RowBatch(schema, batchRows, json, quoted), CancellationToken.None);
-        using var full = new BlockingCollection<RowBatch>(2);
-
-        // The writer thread: encode each full batch, hand the buffer back. A failure stops the parser through `stop`.
-        var writing = Task.Factory.StartNew(() =>
+        while (chunker.Next(maxRecords, maxBytes) is { } chunk)
         {
-            try
-            {
-                foreach (var batch in full.GetConsumingEnumerable(stop.Token))
-                {
-                    writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
-                    batch.Clear();
-                    free.Add(batch, stop.Token);
-                }
-            }
-            catch
-            {
-                stop.Cancel();
-                throw;
-            }
-        }, stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        long rows = 0;
-        long rejected = 0;
-        try
-        {
-            var batch = free.Take(stop.Token);
-            var columns = batch.Columns;
-            int width = fieldOf.Length;
-
-            int blankLines = 0;
-            int firstBlankLine = 0;
-            foreach (var row in reader)
-            {
-                // Blank lines are only remembered here: at the end of the file (what Set-Content leaves) they are
-                // skipped; followed by more rows they are bad rows like any other. One int test per row.
-                if (blankLines > 0 && !(row.ColCount == 1 && row.Span.IsEmpty))
-                {
-                    rejected += RejectBlankLines(blankLines, firstBlankLine, width, options, sourceName, rejects);
-                    blankLines = 0;
-                }
-
-                if (row.ColCount != width)
-                {
-                    if (row.ColCount == 1 && row.Span.IsEmpty)
-                    {
-                        firstBlankLine = blankLines++ == 0 ? row.LineNumberFrom : firstBlankLine;
-                        continue;
-                    }
-
-                    // A stray quote swallows delimiters and line breaks, so the count is off: that is the error to report.
-                    if (quoted && CsvQuoteErrors.Find(row, sourceName, FirstLine(row, options, rows + rejected)) is { } quoteError)
-                    {
-                        throw quoteError;
-                    }
-
-                    string reason = $"expected {width} fields, found {row.ColCount}";
-                    if (options.BadRows == BadRowMode.Fail)
-                    {
-                        throw new EtlException(EtlErrors.CsvFieldCount, $"{sourceName} line {FirstLine(row, options, rows + rejected)}: {reason}.",
-                            SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
-                    }
-
-                    rejects?.Reject(row.LineNumberFrom, null, reason, row.Span);
-                    rejected++;
-                    continue;
-                }
-
-                int r = batch.Count;
-                int failed = -1;
-                for (int c = 0; c < columns.Length; c++)
-                {
-                    if (!columns[c].TryAppend(row[fieldOf[c]].Span, r))
-                    {
-                        failed = c;
-                        break;
-                    }
-                }
-
-                if (failed >= 0)
-                {
-                    if (quoted && CsvQuoteErrors.Find(row, sourceName, FirstLine(row, options, rows + rejected)) is { } quoteError)
-                    {
-                        throw quoteError;
-                    }
-
-                    var column = schema.Columns[failed];
-                    string text = Shorten(FieldText.ToText(row[fieldOf[failed]].Span));
-                    string reason = ValueParser.WhyInvalid(column.Type, text, TableSchema.TypeName(column.Type));
-                    if (options.BadRows == BadRowMode.Fail)
-                    {
-                        throw new EtlException(EtlErrors.CsvBadValue, $"{sourceName} line {FirstLine(row, options, rows + rejected)}, column {failed + 1} '{column.Name}': {reason}.",
-                            SuggestionForBadRow, $"{sourceName}:{FirstLine(row, options, rows + rejected)}");
-                    }
-
-                    // Take back what the columns before the bad one appended for this row.
-                    for (int c = 0; c < failed; c++)
-                    {
-                        columns[c].RemoveRow(r);
-                    }
-
-                    rejects?.Reject(row.LineNumberFrom, column.Name, reason, row.Span);
-                    rejected++;
-                    continue;
-                }
-
-                batch.Count++;
-                rows++;
-                if (batch.IsFull)
-                {
-                    full.Add(batch, stop.Token);
-                    onRows?.Invoke(rows);
-                    batch = free.Take(stop.Token);
-                    columns = batch.Columns;
-                }
-            }
-
-            if (batch.Count > 0)
-            {
-                full.Add(batch, stop.Token);
-            }
-
-            full.CompleteAdding();
-            writing.GetAwaiter().GetResult();
-            onRows?.Invoke(rows);
-            return new CsvTransformStats(rows, rejected, schema, inferred);
+            yield return new ConversionPipeline.ReaderWork(text => CsvReaderFactory.OpenChunk(chunk, format, text), LineMapping.ForChunk(chunk), chunk.Release);
         }
-        catch (Exception ex)
-        {
-            stop.Cancel();
-            try
-            {
-                writing.Wait(CancellationToken.None);
-            }
-            catch (AggregateException)
-            {
-                // Observed below when it is the cause.
-            }
-
-            // If the writer failed first, the parser only saw the stop; the writer's exception explains the run.
-            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested && writing.Exception?.InnerException is { } cause)
-            {
-                ExceptionDispatchInfo.Capture(cause).Throw();
-            }
-
-            throw;
-        }
-    }
-
-    private const string SuggestionForBadRow =
-        "Fix the row, change the column's type in the schema, or run with bad rows set to Skip to write such rows to a rejects file.";
-
-    private static IBatchWriter CreateWriter(Stream output, TableSchema schema, TransformOptions options) => options.Format switch
-    {
-        OutputFormat.Parquet => new ParquetBatchWriter(output, schema, options.Compression),
-        _ => new NdjsonBatchWriter(output, schema),
-    };
-
-    // Sep reports the very first row of a reader at its end line; without a header that row is line 1. Error paths only.
-    private static int FirstLine(SepReader.Row row, TransformOptions options, long rowsBefore) =>
-        !options.Csv.HasHeader && rowsBefore == 0 ? 1 : row.LineNumberFrom;
-
-    // A blank line in the middle of the data: a row of one empty field where more were expected.
-    private static int RejectBlankLines(int count, int firstLine, int width, TransformOptions options, string sourceName, IRejectSink? rejects)
-    {
-        string reason = $"a blank line where {width} fields were expected";
-        if (options.BadRows == BadRowMode.Fail)
-        {
-            throw new EtlException(EtlErrors.CsvFieldCount, $"{sourceName} line {firstLine}: {reason}.",
-                "Remove the blank line (blank lines are skipped only at the end of the file), or run with bad rows set to Skip.", $"{sourceName}:{firstLine}");
-        }
-
-        for (int i = 0; i < count; i++)
-        {
-            rejects?.Reject(firstLine + i, null, reason, []);
-        }
-
-        return count;
     }
 
     /// <summary>
@@ -337,6 +206,4 @@ public static class CsvTransformer
         var schema = SchemaInference.Infer(prefix.AsMemory(0, filled), complete, options.Csv, options.InferenceSampleRows, sourceName);
         return (schema, new ConcatenatedStream(new MemoryStream(prefix, 0, filled, writable: false), input));
     }
-
-    private static string Shorten(string text) => text.Length <= MaxTextInError ? text : string.Concat(text.AsSpan(0, MaxTextInError), "…");
 }

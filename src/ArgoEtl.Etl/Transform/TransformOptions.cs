@@ -32,4 +32,10 @@ public sealed record TransformOptions
 
     /// <summary>Rows per Parquet row group (and per batch handed from the parser to the writer).</summary>
     public int RowGroupSize { get; init; } = 131_072;
+
+    /// <summary>
+    /// Workers that parse and encode chunks of the input in parallel; 0 means one per core (as the process sees them:
+    /// a container's CPU limit, DOTNET_PROCESSOR_COUNT), up to four. Lenient quotes always use one.
+    /// </summary>
+    public int Threads { get; init; }
 }

@@ -158,6 +158,13 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
     public int RowGroupSize { get; set; } = 131_072;
 
     /// <summary>
+    /// <para type="description">How many workers parse and encode chunks of each input in parallel; by default one per core, up to 4. -LenientQuotes always uses one.</para>
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; }
+
+    /// <summary>
     /// <para type="description">For FTP events: the server and folder the event's file names are relative to, e.g. ftp://ftp.example:21/upload.</para>
     /// </summary>
     [Parameter]
@@ -297,6 +304,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
                 BadRows = BadRow,
                 Compression = Compression,
                 RowGroupSize = RowGroupSize,
+                Threads = ThrottleLimit,
             },
         };
     }
