@@ -54,7 +54,7 @@ internal static class ConversionPipeline
         int width, TransformOptions options, string sourceName, IRejectSink? rejects, Action<long>? onRows, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var ordered = new BlockingCollection<ReaderWork>(workers + 1);
+        using var ordered = new BlockingCollection<ReaderWork>(workers);
         using var waiting = new BlockingCollection<ReaderWork>();
 
         var producing = Task.Factory.StartNew(() => Produce(sources, ordered, waiting, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);

@@ -91,7 +91,7 @@ public static class CsvTransformer
     // An NDJSON chunk's lines (about twice its CSV) fit one piece, whose buffer the pool hands out at 1 MB.
     private const int JsonPieceBytes = (1 << 20) - (64 << 10);
     private const int JsonChunkBytes = 256 << 10;
-    private const int MaxParquetChunkBytes = 64 << 20;
+    private const int MaxParquetChunkBytes = 8 << 20;
 
     // By default: beyond four, the writer thread and the memory of the chunks in flight, not the workers, set the pace.
     private const int MaxWorkers = 4;
