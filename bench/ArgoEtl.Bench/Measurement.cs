@@ -14,7 +14,7 @@ internal sealed record Measurement(double Seconds, double PeakRssMb)
 
     /// <summary>
     /// Runs the command under /usr/bin/time. With <paramref name="oneCore"/> the child is pinned to one CPU (taskset)
-    /// and told so (DOTNET_PROCESSOR_COUNT), which is what "threads=1" means for a tool that has no such setting.
+    /// and told so (DOTNET_PROCESSOR_COUNT), so that threads=1 is one core for the process as a whole, whatever threads it starts.
     /// </summary>
     public static Measurement Run(string fileName, IEnumerable<string> arguments, bool oneCore)
     {

@@ -85,7 +85,7 @@ foreach (var dataset in datasets)
                 for (int r = 0; r < Math.Max(1, repeat); r++)
                 {
                     duckRuns.Add(Measurement.Run(self, ["duckdb-convert", csv, duckOut, format, threads.ToString(inv), dataset.Name], threads == 1));
-                    ourRuns.Add(Measurement.Run(etl.FileName, [.. etl.Arguments, "--input", csv, "--output", ourOut, "--format", format, "--schema", dataset.Schema], threads == 1));
+                    ourRuns.Add(Measurement.Run(etl.FileName, [.. etl.Arguments, "--input", csv, "--output", ourOut, "--format", format, "--schema", dataset.Schema, "--threads", threads.ToString(inv)], threads == 1));
                 }
 
                 // Each output is checked, so both tools' outputs of the last run must hold the input's data.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ArgoEtl.Etl.Schema;
 
 namespace ArgoEtl.Etl.Csv;
@@ -97,6 +98,31 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
 
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
+        // Integer and decimal columns: a field of plain digits (nearly every one) is read right here, without the
+        // unquote check and the parser delegate; typeof(T) is a constant in each instantiation, so other columns do not pay for it.
+        if ((typeof(T) == typeof(long) || typeof(T) == typeof(int)) && ValueParser.TrySimpleInteger(raw, typeof(T) == typeof(int) ? 9 : 18, out long integer))
+        {
+            DefinitionLevels[row] = 1;
+            if (typeof(T) == typeof(long))
+            {
+                Values[ValueCount++] = Unsafe.As<long, T>(ref integer);
+            }
+            else
+            {
+                int narrow = (int)integer;
+                Values[ValueCount++] = Unsafe.As<int, T>(ref narrow);
+            }
+
+            return true;
+        }
+
+        if (typeof(T) == typeof(double) && ValueParser.TrySimpleDecimal(raw, out double simple))
+        {
+            DefinitionLevels[row] = 1;
+            Values[ValueCount++] = Unsafe.As<double, T>(ref simple);
+            return true;
+        }
+
         if (!TryUnquote(raw, out raw))
         {
             return false;

@@ -40,7 +40,7 @@ internal static class ValueParser
         || (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value)
             && (double.IsFinite(value) || s.IndexOfAnyInRange('0', '9') < 0));
 
-    private static bool TrySimpleInteger(ReadOnlySpan<char> s, int maxDigits, out long value)
+    internal static bool TrySimpleInteger(ReadOnlySpan<char> s, int maxDigits, out long value)
     {
         int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
         int digits = s.Length - i;
@@ -71,7 +71,7 @@ internal static class ValueParser
     /// 2^53 and the power of ten are both exact doubles, so their quotient is the correctly rounded value, the same
     /// double that double.Parse returns (Clinger's fast path). Anything else is left to double.TryParse.
     /// </summary>
-    private static bool TrySimpleDecimal(ReadOnlySpan<char> s, out double value)
+    internal static bool TrySimpleDecimal(ReadOnlySpan<char> s, out double value)
     {
         value = 0;
         int i = s.Length > 0 && s[0] == '-' ? 1 : 0;
