@@ -203,18 +203,18 @@ internal static class ValueParser
     }
 
     /// <summary>
-    /// yyyy-MM-dd with digits where they belong: the form <see cref="TryParseDate"/> reads digit by digit. When such a
-    /// field parses, its text is the value as JSON prints it, so NDJSON copies it instead of formatting the value.
+    /// yyyy-MM-dd, a real day: the form <see cref="TryParseDate"/> reads digit by digit. Such a field's text is the value
+    /// as JSON prints it, so NDJSON copies it instead of making a DateOnly and formatting it back.
     /// </summary>
-    public static bool IsIsoDateShape(ReadOnlySpan<char> s) =>
-        s.Length == 10 && s[4] == '-' && s[7] == '-' && AreDigits(s[..4]) && AreDigits(s.Slice(5, 2)) && AreDigits(s.Slice(8, 2));
+    public static bool IsIsoDate(ReadOnlySpan<char> s) =>
+        s.Length == 10 && s[4] == '-' && s[7] == '-' && TryDigits(s, 0, 4, out int y) && TryDigits(s, 5, 2, out int m) && TryDigits(s, 8, 2, out int d)
+        && y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m);
 
-    /// <summary>yyyy-MM-dd[T ]HH:mm:ss[Z]: the form <see cref="TryParseTimestamp"/> reads digit by digit.</summary>
-    public static bool IsIsoTimestampShape(ReadOnlySpan<char> s) =>
+    /// <summary>yyyy-MM-dd[T ]HH:mm:ss[Z], a real day and time: the form <see cref="TryParseTimestamp"/> reads digit by digit.</summary>
+    public static bool IsIsoTimestamp(ReadOnlySpan<char> s) =>
         (s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':'
-        && IsIsoDateShape(s[..10]) && AreDigits(s.Slice(11, 2)) && AreDigits(s.Slice(14, 2)) && AreDigits(s.Slice(17, 2));
-
-    private static bool AreDigits(ReadOnlySpan<char> s) => !s.ContainsAnyExceptInRange('0', '9');
+        && IsIsoDate(s[..10]) && TryDigits(s, 11, 2, out int hh) && TryDigits(s, 14, 2, out int mm) && TryDigits(s, 17, 2, out int ss)
+        && hh < 24 && mm < 60 && ss < 60;
 
     private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
     {

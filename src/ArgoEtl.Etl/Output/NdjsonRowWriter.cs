@@ -149,14 +149,21 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
             return true;
         }
 
-        // A quote inside an unquoted field made the parser open a quoted section there, so the field may hold the rest
-        // of the file: refuse it.
-        if (_quoted && raw.Contains('"'))
+        // One search finds both what needs escaping and a quote: a quote inside an unquoted field made the parser
+        // open a quoted section there, so the field may hold the rest of the file: refuse it.
+        int special = raw.IndexOfAnyExcept(PlainAscii);
+        if (special < 0)
+        {
+            WritePlainString(raw);
+            return true;
+        }
+
+        if (_quoted && raw[special..].Contains('"'))
         {
             return false;
         }
 
-        WriteString(raw);
+        WriteEscapedString(raw);
         return true;
     }
 
@@ -164,15 +171,18 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
     {
         if (value.IndexOfAnyExcept(PlainAscii) < 0)
         {
-            // Printable ASCII without quote or backslash: one byte per char, nothing to escape.
-            var span = _buffer.AsSpan(_length);
-            span[0] = (byte)'"';
-            System.Text.Ascii.FromUtf16(value, span[1..], out int n);
-            span[n + 1] = (byte)'"';
-            _length += n + 2;
+            WritePlainString(value);
             return;
         }
 
+        WriteEscapedString(value);
+    }
+
+    // Printable ASCII without quote or backslash: one byte per char, nothing to escape.
+    private void WritePlainString(ReadOnlySpan<char> value) => Quoted(value);
+
+    private void WriteEscapedString(ReadOnlySpan<char> value)
+    {
         _escaped.ResetWrittenCount();
         _encoder.Reset();
         _encoder.WriteStringValue(value);
@@ -317,16 +327,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
             return true;
         }
 
+        if (ValueParser.IsIsoDate(raw))
+        {
+            // Already yyyy-MM-dd, and a real day: the output is the field in quotes.
+            Quoted(raw);
+            return true;
+        }
+
         if (!ValueParser.TryParseDate(raw, out var date))
         {
             return false;
-        }
-
-        if (ValueParser.IsIsoDateShape(raw))
-        {
-            // Already yyyy-MM-dd (the parser checked the digits and the day): the output is the field in quotes.
-            Quoted(raw);
-            return true;
         }
 
         WriteDate(date);
@@ -346,14 +356,9 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
             return true;
         }
 
-        if (!ValueParser.TryParseTimestamp(raw, out var value))
+        if (ValueParser.IsIsoTimestamp(raw))
         {
-            return false;
-        }
-
-        if (ValueParser.IsIsoTimestampShape(raw))
-        {
-            // yyyy-MM-dd[T ]HH:mm:ss[Z], checked by the parser: as System.Text.Json writes it, with T and Z.
+            // yyyy-MM-dd[T ]HH:mm:ss[Z], checked here: as System.Text.Json writes it, with T and Z.
             var span = _buffer.AsSpan(_length, 22);
             span[0] = (byte)'"';
             System.Text.Ascii.FromUtf16(raw[..19], span[1..], out _);
@@ -362,6 +367,11 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
             span[21] = (byte)'"';
             _length += 22;
             return true;
+        }
+
+        if (!ValueParser.TryParseTimestamp(raw, out var value))
+        {
+            return false;
         }
 
         WriteTimestamp(value);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ArgoEtl.Etl;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Schema;
 using ArgoEtl.Etl.Transform;
@@ -104,7 +105,13 @@ public sealed class CsvConversionTests
     [InlineData("boolean", "yes", null)]
     [InlineData("date", "0099-01-02", null)]
     [InlineData("date", "2024/02/29", null)]
+    [InlineData("date", "2024-02-29", null)]
+    [InlineData("date", "\"2024-12-31\"", "2024-12-31")]
     [InlineData("timestamp", "2024-02-29 23:59:59", null)]
+    [InlineData("timestamp", "2024-02-29T00:00:00", null)]
+    [InlineData("timestamp", "2024-02-29T23:59:59Z", null)]
+    [InlineData("timestamp", "\"2024-02-29 23:59:59\"", "2024-02-29 23:59:59")]
+    [InlineData("timestamp", "2024-02-29 23:59", null)]
     [InlineData("timestamp", "2024-02-29T23:59:59.1200000+09:00", null)]
     [InlineData("timestamp", "2024-02-29T23:59:59.0000001Z", null)]
     public void Json_values_are_byte_for_byte_what_System_Text_Json_writes(string type, string field, string? unquoted)
@@ -125,6 +132,25 @@ public sealed class CsvConversionTests
         };
         string expected = "{\"v\":" + JsonSerializer.Serialize(value, value.GetType(), RelaxedJson) + "}\n";
         Assert.Equal(expected, json);
+    }
+
+    [Theory]
+    [InlineData("date", "2023-02-29")]
+    [InlineData("date", "2024-13-01")]
+    [InlineData("date", "2024-00-10")]
+    [InlineData("date", "0000-01-01")]
+    [InlineData("date", "2024-1a-01")]
+    [InlineData("timestamp", "2023-02-29 10:00:00")]
+    [InlineData("timestamp", "2024-01-01 24:00:00")]
+    [InlineData("timestamp", "2024-01-01 10:60:00")]
+    [InlineData("timestamp", "2024-01-01T10:00:60Z")]
+    [InlineData("timestamp", "2024-01-32T00:00:00Z")]
+    public void Dates_and_times_in_the_copied_form_are_still_checked(string type, string field)
+    {
+        // NDJSON copies yyyy-MM-dd and yyyy-MM-dd HH:mm:ss fields as they are: only real days and times may pass.
+        var ex = Assert.Throws<EtlException>(() => ToJson($"v\n{field}\n", new TransformOptions { Schema = Schema($"v:{type}") }));
+        Assert.Equal("CsvBadValue", ex.Code);
+        Assert.Contains($"'{field}'", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
