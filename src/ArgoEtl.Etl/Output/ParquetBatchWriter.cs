@@ -24,10 +24,12 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     private readonly DataField[] _fields;
     private readonly ParquetOptions _options;
     private ParquetWriter? _writer;
-    private ReadOnlyMemory<char>[] _strings = [];
+    private readonly StringSlices _strings;
 
-    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression)
+    /// <param name="strings">Scratch for the string slices, kept by a caller that writes many files (one per row group).</param>
+    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression, StringSlices? strings = null)
     {
+        _strings = strings ?? new StringSlices();
         _output = new StatisticsCappingStream(output, MaxStatisticsBytes);
         _fields = schema.Columns.Select(ToField).ToArray();
         _schema = new ParquetSchema(_fields);
@@ -128,16 +130,28 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     // objects are made. The buffer is not reused until the next batch, after this row group is written.
     private ReadOnlyMemory<ReadOnlyMemory<char>> Slices(StringColumnBuffer column)
     {
-        if (_strings.Length < column.ValueCount)
-        {
-            _strings = new ReadOnlyMemory<char>[Math.Max(column.ValueCount, _strings.Length * 2)];
-        }
-
+        var slices = _strings.Room(column.ValueCount);
         for (int i = 0; i < column.ValueCount; i++)
         {
-            _strings[i] = new ReadOnlyMemory<char>(column.Chars, column.Starts[i], column.Lengths[i]);
+            slices[i] = new ReadOnlyMemory<char>(column.Chars, column.Starts[i], column.Lengths[i]);
         }
 
-        return _strings.AsMemory(0, column.ValueCount);
+        return slices.AsMemory(0, column.ValueCount);
+    }
+}
+
+/// <summary>The array of string slices handed to Parquet.Net, reused: at a row group's size it is a large object.</summary>
+internal sealed class StringSlices
+{
+    private ReadOnlyMemory<char>[] _slices = [];
+
+    public ReadOnlyMemory<char>[] Room(int count)
+    {
+        if (_slices.Length < count)
+        {
+            _slices = new ReadOnlyMemory<char>[Math.Max(count, _slices.Length * 2)];
+        }
+
+        return _slices;
     }
 }
