@@ -36,6 +36,20 @@ Describe 'Invoke-EtlTransform' {
         [IO.File]::ReadAllBytes("$work/a.parquet")[0..3] | Should -Be ([byte[]][char[]]'PAR1')
     }
 
+    It 'gives the same NDJSON with one worker and with four (-ThrottleLimit), over many chunks' {
+        # About 1.5 MB: several chunks, so four workers each convert some and the writer puts them back in order.
+        $lines = [Collections.Generic.List[string]]::new()
+        $lines.Add('no,name,score')
+        foreach ($i in 1..60000) { $lines.Add("$i,""name, $i"",$($i % 101)") }
+        [IO.File]::WriteAllLines((Join-Path $work 'big.csv'), $lines)
+        $one = Invoke-EtlTransform -Path (Join-Path $work 'big.csv') -Destination "$work/one.json" -Format Json -ThrottleLimit 1
+        $four = Invoke-EtlTransform -Path (Join-Path $work 'big.csv') -Destination "$work/four.json" -Format Json -ThrottleLimit 4
+        $one.Rows | Should -Be 60000
+        $four.Rows | Should -Be 60000
+        (Get-FileHash "$work/four.json").Hash | Should -Be (Get-FileHash "$work/one.json").Hash
+        (Get-Content "$work/four.json" -Tail 1 | ConvertFrom-Json).name | Should -Be 'name, 60000'
+    }
+
     It 'changes nothing under -WhatIf' {
         Invoke-EtlTransform -Path (Join-Path $work 'a.csv') -Format Parquet -WhatIf | Should -BeNullOrEmpty
         Get-ChildItem $work -Filter '*.parquet' | Should -BeNullOrEmpty
