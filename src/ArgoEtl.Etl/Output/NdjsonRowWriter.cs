@@ -82,16 +82,11 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         {
             AppendPrefix(c);
             var raw = row[_fieldOf[c]].Span;
-            bool ok = types[c] switch
-            {
-                ColumnType.String => TryWriteString(raw),
-                ColumnType.Int32 => TryWriteInteger(raw, 9, int32: true),
-                ColumnType.Int64 => TryWriteInteger(raw, 18, int32: false),
-                ColumnType.Double => TryWriteDouble(raw),
-                ColumnType.Boolean => TryWriteBoolean(raw),
-                ColumnType.Date => TryWriteDate(raw),
-                _ => TryWriteTimestamp(raw),
-            };
+
+            // A typed field may be quoted ("12"); unquoted and empty, it is null. Strings keep "" apart from empty.
+            bool ok = types[c] == ColumnType.String
+                ? TryWriteString(raw)
+                : TryUnquote(ref raw) && (raw.IsEmpty ? AppendNull() : TryWriteTyped(types[c], raw));
 
             if (!ok)
             {
@@ -224,17 +219,6 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteInteger(ReadOnlySpan<char> raw, int maxDigits, bool int32)
     {
-        if (!TryUnquote(ref raw))
-        {
-            return false;
-        }
-
-        if (raw.IsEmpty)
-        {
-            Append("null"u8);
-            return true;
-        }
-
         if (JsonNumberText.IsCanonicalInteger(raw, maxDigits))
         {
             WriteAscii(raw);
@@ -263,17 +247,6 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteDouble(ReadOnlySpan<char> raw)
     {
-        if (!TryUnquote(ref raw))
-        {
-            return false;
-        }
-
-        if (raw.IsEmpty)
-        {
-            Append("null"u8);
-            return true;
-        }
-
         if (JsonNumberText.IsCanonical(raw))
         {
             WriteAscii(raw);
@@ -300,17 +273,6 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteBoolean(ReadOnlySpan<char> raw)
     {
-        if (!TryUnquote(ref raw))
-        {
-            return false;
-        }
-
-        if (raw.IsEmpty)
-        {
-            Append("null"u8);
-            return true;
-        }
-
         if (!ValueParser.TryParseBoolean(raw, out bool value))
         {
             return false;
@@ -322,17 +284,6 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteDate(ReadOnlySpan<char> raw)
     {
-        if (!TryUnquote(ref raw))
-        {
-            return false;
-        }
-
-        if (raw.IsEmpty)
-        {
-            Append("null"u8);
-            return true;
-        }
-
         if (ValueParser.IsIsoDate(raw))
         {
             // Already yyyy-MM-dd, and a real day: the output is the field in quotes.
@@ -351,17 +302,6 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteTimestamp(ReadOnlySpan<char> raw)
     {
-        if (!TryUnquote(ref raw))
-        {
-            return false;
-        }
-
-        if (raw.IsEmpty)
-        {
-            Append("null"u8);
-            return true;
-        }
-
         if (ValueParser.IsIsoTimestamp(raw))
         {
             // yyyy-MM-dd[T ]HH:mm:ss[Z], checked here: as System.Text.Json writes it, with T and Z.
@@ -381,6 +321,22 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         }
 
         WriteTimestamp(value);
+        return true;
+    }
+
+    private bool TryWriteTyped(ColumnType type, ReadOnlySpan<char> raw) => type switch
+    {
+        ColumnType.Int32 => TryWriteInteger(raw, 9, int32: true),
+        ColumnType.Int64 => TryWriteInteger(raw, 18, int32: false),
+        ColumnType.Double => TryWriteDouble(raw),
+        ColumnType.Boolean => TryWriteBoolean(raw),
+        ColumnType.Date => TryWriteDate(raw),
+        _ => TryWriteTimestamp(raw),
+    };
+
+    private bool AppendNull()
+    {
+        Append("null"u8);
         return true;
     }
 

@@ -168,12 +168,7 @@ internal sealed class ParquetPartStitcher
         short lastId = 0;
         while (true)
         {
-            if (!TryReadFieldHeader(footer, ref pos, ref lastId, out byte type, out short id))
-            {
-                throw Malformed("truncated part footer");
-            }
-
-            if (type == FieldStop)
+            if (!NextField(footer, ref pos, ref lastId, "part footer", out byte type, out short id))
             {
                 break;
             }
@@ -254,12 +249,7 @@ internal sealed class ParquetPartStitcher
         short lastOut = 0;
         while (true)
         {
-            if (!TryReadFieldHeader(data, ref pos, ref lastIn, out byte type, out short id))
-            {
-                throw Malformed("truncated struct in a part's footer");
-            }
-
-            if (type == FieldStop)
+            if (!NextField(data, ref pos, ref lastIn, "struct in a part's footer", out byte type, out short id))
             {
                 WriteByte(_staged, FieldStop);
                 return;

@@ -98,12 +98,7 @@ internal sealed class ParquetStatisticsRewriter
         short lastOut = 0;
         while (true)
         {
-            if (!TryReadFieldHeader(data, ref pos, ref lastIn, out byte type, out short id))
-            {
-                throw Malformed("truncated struct");
-            }
-
-            if (type == FieldStop)
+            if (!NextField(data, ref pos, ref lastIn, "struct", out byte type, out short id))
             {
                 WriteByte(output, FieldStop);
                 return;
@@ -185,12 +180,7 @@ internal sealed class ParquetStatisticsRewriter
         short lastIn = 0;
         while (true)
         {
-            if (!TryReadFieldHeader(data, ref pos, ref lastIn, out byte type, out short id))
-            {
-                throw Malformed("truncated statistics");
-            }
-
-            if (type == FieldStop)
+            if (!NextField(data, ref pos, ref lastIn, "statistics", out byte type, out short id))
             {
                 break;
             }
@@ -276,12 +266,7 @@ internal sealed class ParquetStatisticsRewriter
         short lastId = 0;
         while (true)
         {
-            if (!TryReadFieldHeader(data, ref pos, ref lastId, out byte type, out short id))
-            {
-                throw Malformed("truncated column metadata");
-            }
-
-            if (type == FieldStop)
+            if (!NextField(data, ref pos, ref lastId, "column metadata", out byte type, out short id))
             {
                 break;
             }

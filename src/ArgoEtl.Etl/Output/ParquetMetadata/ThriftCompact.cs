@@ -140,6 +140,20 @@ internal static class ThriftCompact
         type is BoolTrue or BoolFalse ? Advance(data, ref pos, 1) : TrySkipValue(data, ref pos, type, depth);
 
     /// <summary>Reads a field header; <paramref name="type"/> is <see cref="FieldStop"/> at the end of a struct.</summary>
+    /// <summary>
+    /// Reads the next field header of a struct: false at the struct's stop byte. A struct cut off before its stop is
+    /// malformed, "truncated <paramref name="what"/>".
+    /// </summary>
+    public static bool NextField(ReadOnlySpan<byte> data, ref int pos, ref short lastId, string what, out byte type, out short id)
+    {
+        if (!TryReadFieldHeader(data, ref pos, ref lastId, out type, out id))
+        {
+            throw Malformed($"truncated {what}");
+        }
+
+        return type != FieldStop;
+    }
+
     public static bool TryReadFieldHeader(ReadOnlySpan<byte> data, ref int pos, ref short lastId, out byte type, out short id)
     {
         id = 0;
