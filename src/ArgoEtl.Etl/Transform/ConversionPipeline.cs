@@ -59,14 +59,14 @@ internal static class ConversionPipeline
 
         var producing = Task.Factory.StartNew(() => Produce(sources, ordered, waiting, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var converting = Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(
-            () => Convert(waiting, loop, newEncoder, stop.Token), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+            () => Convert(waiting, loop, newEncoder, stop), stop.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try
         {
             var totals = Assemble(ordered, assembler, width, options, sourceName, rejects, onRows, stop.Token);
             Task.WaitAll([producing, .. converting], CancellationToken.None);
             return totals;
         }
-        catch
+        catch (Exception ex)
         {
             stop.Cancel();
             try
@@ -75,7 +75,14 @@ internal static class ConversionPipeline
             }
             catch (AggregateException)
             {
-                // Workers stopped by the cancel; the cause is what is being thrown.
+                // Workers stopped by the cancel; the cause is what is being thrown, or a worker's failure below.
+            }
+
+            // The writer only saw the stop a failed worker made: that failure explains the run.
+            if (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                && converting.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } cause)
+            {
+                ExceptionDispatchInfo.Capture(cause).Throw();
             }
 
             throw;
@@ -103,27 +110,37 @@ internal static class ConversionPipeline
         }
     }
 
-    private static void Convert(BlockingCollection<ReaderWork> waiting, RowLoop loop, Func<IRowEncoder> newEncoder, CancellationToken stop)
+    private static void Convert(BlockingCollection<ReaderWork> waiting, RowLoop loop, Func<IRowEncoder> newEncoder, CancellationTokenSource stop)
     {
-        using var encoder = newEncoder();
-        using var text = new Utf8ChunkReader();
-        foreach (var work in waiting.GetConsumingEnumerable(stop))
+        try
         {
-            try
+            using var encoder = newEncoder();
+            using var text = new Utf8ChunkReader();
+            foreach (var work in waiting.GetConsumingEnumerable(stop.Token))
             {
-                using var reader = work.Open(text);
-                loop.Run(reader, work.Lines, encoder, piece => work.Pieces.Add(piece, stop), stop);
+                try
+                {
+                    using var reader = work.Open(text);
+                    loop.Run(reader, work.Lines, encoder, piece => work.Pieces.Add(piece, stop.Token), stop.Token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // Opening the reader failed (its first read of the chunk); the writer reports it in its place.
+                    work.Pieces.Add(new ConvertedPiece { Error = ex, IsLast = true }, stop.Token);
+                }
+                finally
+                {
+                    work.Release();
+                    work.Pieces.CompleteAdding();
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Opening the reader failed (its first read of the chunk); the writer reports it in its place.
-                work.Pieces.Add(new ConvertedPiece { Error = ex, IsLast = true }, CancellationToken.None);
-            }
-            finally
-            {
-                work.Release();
-                work.Pieces.CompleteAdding();
-            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A worker that cannot go on at all (its encoder did not start): the chunks it would have taken would
+            // never be written, so the run stops, and Run reports this as the cause.
+            stop.Cancel();
+            throw;
         }
     }
 

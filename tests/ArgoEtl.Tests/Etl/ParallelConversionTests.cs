@@ -205,6 +205,34 @@ public sealed class ParallelConversionTests
         Assert.True(seen > 0 && seen < 30_000, $"stopped after {seen} rows");
     }
 
+    [Fact]
+    public async Task A_worker_that_cannot_start_fails_the_run_with_its_cause_instead_of_leaving_its_chunks_unwritten()
+    {
+        var bytes = Encoding.UTF8.GetBytes(MixedCsv(5_000));
+        var options = Options(2) with { Format = OutputFormat.Json };
+        var schema = options.Schema!;
+        var chunker = new RecordChunker(new MemoryStream(bytes), quoted: true);
+        chunker.Next(1, int.MaxValue)!.Release();
+        IEnumerable<ConversionPipeline.ReaderWork> Chunks()
+        {
+            while (chunker.Next(int.MaxValue, 64 << 10) is { } chunk)
+            {
+                yield return new ConversionPipeline.ReaderWork(text => CsvReaderFactory.OpenChunk(chunk, options.Csv, text), LineMapping.ForChunk(chunk), chunk.Release);
+            }
+        }
+
+        int started = 0;
+        var fieldOf = Enumerable.Range(0, schema.Count).ToArray();
+        IRowEncoder NewEncoder() => Interlocked.Increment(ref started) == 2
+            ? throw new InvalidOperationException("no memory for the second worker")
+            : new NdjsonRowWriter(schema, fieldOf, quoted: true, 1 << 20);
+
+        var run = Task.Run(() => ConversionPipeline.Run(Chunks(), 2, new RowLoop(schema, fieldOf, options, "test.csv", keepRejects: false), NewEncoder,
+            new NdjsonAssembler(new MemoryStream()), fieldOf.Length, options, "test.csv", null, null, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("no memory for the second worker", ex.Message);
+    }
+
     private static int LineOf(string csv, string rowStart)
     {
         int at = csv.IndexOf("\n" + rowStart, StringComparison.Ordinal);
