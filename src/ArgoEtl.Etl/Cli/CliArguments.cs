@@ -35,7 +35,7 @@ internal sealed class CliArguments
           --bad-rows fail|skip     stop on a bad row (default) or skip it and write it to the rejects output
           --rejects LOCATION       where rejected rows go (default: <output>.rejects.ndjson)
           --compression snappy|zstd|gzip|none   Parquet compression (default snappy)
-          --row-group-size N       rows per Parquet row group (default 131072)
+          --row-group-size N       rows per Parquet row group at most; a group also ends after 8 MB of CSV (default 131072)
           --threads N              workers that parse and encode chunks of the input (default: one per core, up to 4)
           --s3-endpoint URL        S3-compatible endpoint (or AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)
           --s3-region REGION       region (or AWS_REGION)

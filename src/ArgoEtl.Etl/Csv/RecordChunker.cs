@@ -49,12 +49,20 @@ internal sealed class RecordChunker
             if (scanned < _length)
             {
                 int limit = Math.Min(_length, scanned + (CountBlock * 16));
-                scanned = Scan(limit, scanned, ref inQuotes, ref records, ref lastEnd, maxRecords);
+                int reached = Scan(limit, scanned, ref inQuotes, ref records, ref lastEnd, maxRecords);
                 if (records == maxRecords || (lastEnd > 0 && lastEnd >= maxBytes))
                 {
                     return Cut(lastEnd);
                 }
 
+                // No progress: a carriage return ends the bytes read so far, and only the next byte tells whether it
+                // ends a record (a lone CR) or starts a CR LF.
+                if (reached == scanned && !_eof)
+                {
+                    Fill();
+                }
+
+                scanned = reached;
                 continue;
             }
 
@@ -67,7 +75,8 @@ internal sealed class RecordChunker
         }
     }
 
-    // Scans _buffer[from..limit) for record ends, until `maxRecords` are found; returns how far it got.
+    // Scans _buffer[from..limit) for record ends, until `maxRecords` are found; returns how far it got (short of
+    // `limit` also when a CR ends the bytes read so far).
     private int Scan(int limit, int from, ref bool inQuotes, ref int records, ref int lastEnd, int maxRecords)
     {
         var data = _buffer.AsSpan(0, limit);
@@ -91,7 +100,7 @@ internal sealed class RecordChunker
             int open = _quoted ? data[pos..].IndexOf((byte)'"') : -1;
             int segmentEnd = open < 0 ? limit : pos + open;
             pos = CountRecordEnds(data, pos, segmentEnd, ref records, ref lastEnd, maxRecords);
-            if (records == maxRecords)
+            if (records == maxRecords || pos < segmentEnd)
             {
                 return pos;
             }
@@ -108,9 +117,10 @@ internal sealed class RecordChunker
         return pos;
     }
 
-    // Line feeds in data[from..to), none of them quoted: counted a block at a time, then found one by one only in the
-    // block where the count would pass `maxRecords`.
-    private static int CountRecordEnds(ReadOnlySpan<byte> data, int from, int to, ref int records, ref int lastEnd, int maxRecords)
+    // Record ends in data[from..to), none of them quoted: line feeds, and carriage returns not followed by one (the
+    // parser ends a row at a lone CR too; old Mac and some Excel exports end every line so). Counted a block at a time;
+    // found one by one only in the block where the count would pass `maxRecords`, or where a lone CR may be.
+    private int CountRecordEnds(ReadOnlySpan<byte> data, int from, int to, ref int records, ref int lastEnd, int maxRecords)
     {
         int pos = from;
         while (pos < to)
@@ -118,13 +128,17 @@ internal sealed class RecordChunker
             int end = Math.Min(to, pos + CountBlock);
             var block = data[pos..end];
             int count = block.Count((byte)'\n');
-            if (count == 0)
+
+            // CR LF text has as many CRs as LFs in a block (but for a pair cut by the block's edge); only otherwise
+            // can a lone CR be there.
+            bool loneCarriageReturns = block.Contains((byte)'\r') && block.Count((byte)'\r') != count;
+            if (count == 0 && !loneCarriageReturns)
             {
                 pos = end;
                 continue;
             }
 
-            if (records + count < maxRecords)
+            if (records + count < maxRecords && !loneCarriageReturns)
             {
                 records += count;
                 lastEnd = pos + block.LastIndexOf((byte)'\n') + 1;
@@ -132,14 +146,35 @@ internal sealed class RecordChunker
                 continue;
             }
 
-            while (records < maxRecords)
+            for (int i = pos; i < end; i++)
             {
-                pos += data[pos..end].IndexOf((byte)'\n') + 1;
+                byte b = data[i];
+                if (b == '\r')
+                {
+                    if (i + 1 >= _length && !_eof)
+                    {
+                        return i; // the next byte decides; it has not been read yet
+                    }
+
+                    if (i + 1 < _length && _buffer[i + 1] == '\n')
+                    {
+                        continue;
+                    }
+                }
+                else if (b != '\n')
+                {
+                    continue;
+                }
+
                 records++;
+                lastEnd = i + 1;
+                if (records == maxRecords)
+                {
+                    return i + 1;
+                }
             }
 
-            lastEnd = pos;
-            return pos;
+            pos = end;
         }
 
         return to;
@@ -163,12 +198,18 @@ internal sealed class RecordChunker
             return;
         }
 
-        int before = _length;
         _length += n;
-        if (!_started && _length >= 3)
+        if (!_started)
         {
+            // The first three bytes decide about the byte order mark, before anything is scanned: a pipe may hand
+            // them over one at a time.
+            while (_length < 3 && (n = _input.Read(_buffer, _length, 3 - _length)) > 0)
+            {
+                _length += n;
+            }
+
             _started = true;
-            if (before == 0 && _buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+            if (_length >= 3 && _buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
             {
                 _buffer.AsSpan(3, _length - 3).CopyTo(_buffer);
                 _length -= 3;
@@ -182,8 +223,9 @@ internal sealed class RecordChunker
         var chunkBuffer = _buffer;
 
         // The next chunk is likely the size of this one: a buffer that fits it from the start is never grown (growing
-        // copies the chunk and leaves the smaller buffers in the pool, which is most of the memory otherwise).
-        _typicalChunkBytes = Math.Max(_typicalChunkBytes, end);
+        // copies the chunk and leaves the smaller buffers in the pool, which is most of the memory otherwise). The
+        // last one, not the largest: one huge record must not make every later buffer huge.
+        _typicalChunkBytes = end;
         var rest = ArrayPool<byte>.Shared.Rent(Math.Max(_typicalChunkBytes, _length - end) + ReadBytes);
         chunkBuffer.AsSpan(end, _length - end).CopyTo(rest);
         _buffer = rest;

@@ -34,6 +34,9 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
     private readonly ColumnType[] _types;
     private readonly int[] _fieldOf;
     private readonly int _fixedBytesPerRow;
+
+    // What the row being written may still need, but for escapes: room for it is made again after an escaped string.
+    private int _rowBound;
     private byte[] _buffer;
     private int _length;
     private char[] _unquoted = new char[64];
@@ -76,7 +79,8 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
     public int TryAppend(SepReader.Row row)
     {
         int start = _length;
-        Reserve(_fixedBytesPerRow + (3 * row.Span.Length));
+        _rowBound = _fixedBytesPerRow + (3 * row.Span.Length);
+        Reserve(_rowBound);
         var types = _types;
         for (int c = 0; c < types.Length; c++)
         {
@@ -188,7 +192,9 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         _encoder.Reset();
         _encoder.WriteStringValue(value);
         _encoder.Flush();
-        Reserve(_escaped.WrittenCount);
+
+        // An escape is up to six bytes per char (\u0001, and \uD83D\uDE00 for an emoji), beyond the row's bound.
+        Reserve(_escaped.WrittenCount + _rowBound);
         Append(_escaped.WrittenSpan);
     }
 

@@ -63,7 +63,16 @@ internal static class ConversionPipeline
         try
         {
             var totals = Assemble(ordered, assembler, width, options, sourceName, rejects, onRows, stop.Token);
-            Task.WaitAll([producing, .. converting], CancellationToken.None);
+            try
+            {
+                Task.WaitAll([producing, .. converting], CancellationToken.None);
+            }
+            catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } cause)
+            {
+                // A worker that failed to start after the others had done all the work: still a failure, and its own.
+                ExceptionDispatchInfo.Capture(cause).Throw();
+            }
+
             return totals;
         }
         catch (Exception ex)
@@ -101,7 +110,14 @@ internal static class ConversionPipeline
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stop.IsCancellationRequested)
         {
-            ordered.Add(ReaderWork.Failed(ex), CancellationToken.None);
+            try
+            {
+                ordered.Add(ReaderWork.Failed(ex), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                // The writer has already stopped, for a reason of its own that it is reporting.
+            }
         }
         finally
         {

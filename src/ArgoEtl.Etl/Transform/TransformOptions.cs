@@ -30,7 +30,10 @@ public sealed record TransformOptions
 
     public ParquetCompression Compression { get; init; } = ParquetCompression.Snappy;
 
-    /// <summary>Rows per Parquet row group (and per batch handed from the parser to the writer).</summary>
+    /// <summary>
+    /// Rows per Parquet row group, at most: a group also ends after 8 MB of CSV, so that wide rows keep the memory of
+    /// the groups in flight bounded (as parquet-mr and DuckDB bound row groups by bytes too).
+    /// </summary>
     public int RowGroupSize { get; init; } = 131_072;
 
     /// <summary>

@@ -151,7 +151,7 @@ public sealed class InvokeEtlTransformCommand : EtlCmdlet
     public ParquetCompression Compression { get; set; } = ParquetCompression.Snappy;
 
     /// <summary>
-    /// <para type="description">Rows per Parquet row group; default 131072.</para>
+    /// <para type="description">Rows per Parquet row group, at most (a group also ends after 8 MB of CSV); default 131072.</para>
     /// </summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]

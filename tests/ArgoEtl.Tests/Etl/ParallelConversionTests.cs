@@ -233,6 +233,62 @@ public sealed class ParallelConversionTests
         Assert.Equal("no memory for the second worker", ex.Message);
     }
 
+    [Theory]
+    [InlineData(OutputFormat.Json)]
+    [InlineData(OutputFormat.Parquet)]
+    public void A_file_whose_lines_end_in_lone_carriage_returns_converts_every_row(OutputFormat format)
+    {
+        // "CSV (Macintosh)" from Excel: CR only. The header is the first record, not the whole file.
+        string csv = "n,name\r" + string.Join('\r', Enumerable.Range(1, 5000).Select(i => $"{i},n{i}")) + "\r";
+        var options = new TransformOptions { Schema = Schema("n:int32,name:string"), Threads = 2, RowGroupSize = 700, Format = format };
+        var stats = CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv)), new MemoryStream(), options, "mac.csv");
+        Assert.Equal(5000, stats.Rows);
+
+        var ex = Assert.Throws<EtlException>(() => CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv.Replace("\r4000,", "\r4000x,", StringComparison.Ordinal))),
+            new MemoryStream(), options, "mac.csv"));
+        Assert.Contains("line 4001,", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Long_escaped_strings_never_overrun_the_line_buffer()
+    {
+        // Emoji and control characters escape to six bytes per char; rows of them at every fill level of the buffer.
+        string heavy = string.Concat(Enumerable.Repeat("😀\u0001", 3000));
+        var sb = new StringBuilder("id,text,tail\n");
+        for (int i = 0; i < 400; i++)
+        {
+            sb.Append(i).Append(',').Append(i % 3 == 0 ? heavy : "plain " + i).Append(',').Append(new string('t', 200 + i)).Append('\n');
+        }
+
+        var (stats, json) = ToJson(sb.ToString(), new TransformOptions { Schema = Schema("id:int32,text:string,tail:string"), Threads = 2 });
+        Assert.Equal(400, stats.Rows);
+        var lines = json.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(400, lines.Length);
+        for (int i = 0; i < 400; i++)
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(lines[i]);
+            Assert.Equal(i % 3 == 0 ? heavy : "plain " + i, doc.RootElement.GetProperty("text").GetString());
+            Assert.Equal(200 + i, doc.RootElement.GetProperty("tail").GetString()!.Length);
+        }
+    }
+
+    [Fact]
+    public void Emoji_next_to_line_breaks_decode_as_a_reader_of_the_whole_file_decodes_them()
+    {
+        // Sep reads one char after each CR; an emoji there is two chars.
+        var sb = new StringBuilder("a,b\r\n");
+        for (int i = 0; i < 20_000; i++)
+        {
+            sb.Append("😀").Append(i).Append(",😀😀\r\n");
+        }
+
+        string csv = sb.ToString();
+        var (_, expected) = ToJson(csv, OneReader("a:string,b:string"));
+        var (stats, json) = ToJson(csv, Options(2, "a:string,b:string"));
+        Assert.Equal(20_000, stats.Rows);
+        Assert.Equal(expected, json);
+    }
+
     private static int LineOf(string csv, string rowStart)
     {
         int at = csv.IndexOf("\n" + rowStart, StringComparison.Ordinal);

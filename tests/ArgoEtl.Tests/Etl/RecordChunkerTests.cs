@@ -106,12 +106,49 @@ public class RecordChunkerTests
     }
 
     [Fact]
-    public void Lone_carriage_returns_count_as_lines_as_the_parser_counts_them()
+    public void Lone_carriage_returns_end_records_and_count_as_lines_as_the_parser_counts_them()
     {
         string text = "a\rb\nc\r\nd\n\"e\rf\"\ng\n";
         var chunks = Cut(Encoding.UTF8.GetBytes(text), 1, int.MaxValue);
         Assert.Equal(WholeFileRows(text), chunks.SelectMany(c => SepRows(c.Text, c.FirstLine)).ToList());
-        Assert.Equal([1, 3, 4, 5, 7], chunks.Select(c => c.FirstLine));
+        Assert.Equal(["a\r", "b\n", "c\r\n", "d\n", "\"e\rf\"\n", "g\n"], chunks.Select(c => c.Text));
+        Assert.Equal([1, 2, 3, 4, 5, 7], chunks.Select(c => c.FirstLine));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(5)]
+    public void A_carriage_return_that_ends_a_read_waits_for_the_next_byte(int readBlock)
+    {
+        // Reads that stop right after a CR: CR LF must stay one record end, a lone CR must be one.
+        string text = "h1,h2\r\n1,2\r3,4\r\n5,6\r7,8";
+        var chunks = Cut(Encoding.UTF8.GetBytes(text), 1, int.MaxValue, readBlock: readBlock);
+        Assert.Equal(["h1,h2\r\n", "1,2\r", "3,4\r\n", "5,6\r", "7,8"], chunks.Select(c => c.Text));
+        Assert.Equal(WholeFileRows(text), chunks.SelectMany(c => SepRows(c.Text, c.FirstLine)).ToList());
+    }
+
+    [Fact]
+    public void A_byte_order_mark_read_a_byte_at_a_time_is_still_dropped()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("a,b\nc,d\n")).ToArray();
+        Assert.Equal(["a,b\n", "c,d\n"], Cut(bytes, 1, int.MaxValue, readBlock: 1).Select(c => c.Text));
+    }
+
+    [Fact]
+    public void Characters_outside_the_BMP_decode_even_when_the_parser_asks_for_one_char()
+    {
+        var bytes = Encoding.UTF8.GetBytes("😀a😀😀\r\n");
+        var reader = new Utf8ChunkReader();
+        reader.Reset(new RecordChunk(bytes, bytes.Length, 0, 1));
+        var text = new StringBuilder();
+        Span<char> one = stackalloc char[1];
+        while (reader.Read(one) == 1)
+        {
+            text.Append(one[0]);
+        }
+
+        Assert.Equal("😀a😀😀\r\n", text.ToString());
     }
 
     [Fact]
