@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -86,11 +87,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         {
             AppendPrefix(c);
             var raw = row[_fieldOf[c]].Span;
-
-            // A typed field may be quoted ("12"); unquoted and empty, it is null. Strings keep "" apart from empty.
-            bool ok = types[c] == ColumnType.String
-                ? TryWriteString(raw)
-                : TryUnquote(ref raw) && (raw.IsEmpty ? AppendNull() : TryWriteTyped(types[c], raw));
+            bool ok = types[c] switch
+            {
+                ColumnType.String => TryWriteString(raw),
+                ColumnType.Int32 => TryWriteInteger(raw, 9, int32: true),
+                ColumnType.Int64 => TryWriteInteger(raw, 18, int32: false),
+                ColumnType.Double => TryWriteDouble(raw),
+                ColumnType.Boolean => TryWriteBoolean(raw),
+                ColumnType.Date => TryWriteDate(raw),
+                _ => TryWriteTimestamp(raw),
+            };
 
             if (!ok)
             {
@@ -225,6 +231,18 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteInteger(ReadOnlySpan<char> raw, int maxDigits, bool int32)
     {
+        // A typed field may be quoted ("12"); unquoted and empty, it is null. Checked in each writer, not once
+        // before the switch: that cost 2 % of narrow NDJSON.
+        if (!TryUnquote(ref raw))
+        {
+            return false;
+        }
+
+        if (raw.IsEmpty)
+        {
+            return AppendNull();
+        }
+
         if (JsonNumberText.IsCanonicalInteger(raw, maxDigits))
         {
             WriteAscii(raw);
@@ -253,6 +271,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteDouble(ReadOnlySpan<char> raw)
     {
+        if (!TryUnquote(ref raw))
+        {
+            return false;
+        }
+
+        if (raw.IsEmpty)
+        {
+            return AppendNull();
+        }
+
         if (JsonNumberText.IsCanonical(raw))
         {
             WriteAscii(raw);
@@ -279,6 +307,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteBoolean(ReadOnlySpan<char> raw)
     {
+        if (!TryUnquote(ref raw))
+        {
+            return false;
+        }
+
+        if (raw.IsEmpty)
+        {
+            return AppendNull();
+        }
+
         if (!ValueParser.TryParseBoolean(raw, out bool value))
         {
             return false;
@@ -290,6 +328,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteDate(ReadOnlySpan<char> raw)
     {
+        if (!TryUnquote(ref raw))
+        {
+            return false;
+        }
+
+        if (raw.IsEmpty)
+        {
+            return AppendNull();
+        }
+
         if (ValueParser.IsIsoDate(raw))
         {
             // Already yyyy-MM-dd, and a real day: the output is the field in quotes.
@@ -308,6 +356,16 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private bool TryWriteTimestamp(ReadOnlySpan<char> raw)
     {
+        if (!TryUnquote(ref raw))
+        {
+            return false;
+        }
+
+        if (raw.IsEmpty)
+        {
+            return AppendNull();
+        }
+
         if (ValueParser.IsIsoTimestamp(raw))
         {
             // yyyy-MM-dd[T ]HH:mm:ss[Z], checked here: as System.Text.Json writes it, with T and Z.
@@ -330,16 +388,7 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         return true;
     }
 
-    private bool TryWriteTyped(ColumnType type, ReadOnlySpan<char> raw) => type switch
-    {
-        ColumnType.Int32 => TryWriteInteger(raw, 9, int32: true),
-        ColumnType.Int64 => TryWriteInteger(raw, 18, int32: false),
-        ColumnType.Double => TryWriteDouble(raw),
-        ColumnType.Boolean => TryWriteBoolean(raw),
-        ColumnType.Date => TryWriteDate(raw),
-        _ => TryWriteTimestamp(raw),
-    };
-
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool AppendNull()
     {
         Append("null"u8);
