@@ -153,9 +153,9 @@ internal static class ValueParser
     public static bool TryParseDate(ReadOnlySpan<char> s, out DateOnly value)
     {
         // The common yyyy-MM-dd is read digit by digit: the general parser costs more than the rest of the row.
-        if (s.Length == 10 && s[4] == '-' && s[7] == '-' && TryDigits(s, 0, 4, out int y) && TryDigits(s, 5, 2, out int m) && TryDigits(s, 8, 2, out int d))
+        if (TryIsoDateDigits(s, out int y, out int m, out int d))
         {
-            if (y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m))
+            if (IsRealDay(y, m, d))
             {
                 value = new DateOnly(y, m, d);
                 return true;
@@ -179,10 +179,9 @@ internal static class ValueParser
         }
 
         // Fast path for yyyy-MM-dd[T ]HH:mm:ss with an optional Z, the form exports and logs nearly always use.
-        if ((s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && s[13] == ':' && s[16] == ':'
-            && TryParseDate(s[..10], out var date) && TryDigits(s, 11, 2, out int hh) && TryDigits(s, 14, 2, out int mm) && TryDigits(s, 17, 2, out int ss))
+        if ((s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && TryIsoTimeDigits(s, out int hh, out int mm, out int ss) && TryParseDate(s[..10], out var date))
         {
-            if (hh < 24 && mm < 60 && ss < 60)
+            if (IsRealTime(hh, mm, ss))
             {
                 utc = new DateTime(date, new TimeOnly(hh, mm, ss), DateTimeKind.Utc);
                 return true;
@@ -206,15 +205,29 @@ internal static class ValueParser
     /// yyyy-MM-dd, a real day: the form <see cref="TryParseDate"/> reads digit by digit. Such a field's text is the value
     /// as JSON prints it, so NDJSON copies it instead of making a DateOnly and formatting it back.
     /// </summary>
-    public static bool IsIsoDate(ReadOnlySpan<char> s) =>
-        s.Length == 10 && s[4] == '-' && s[7] == '-' && TryDigits(s, 0, 4, out int y) && TryDigits(s, 5, 2, out int m) && TryDigits(s, 8, 2, out int d)
-        && y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m);
+    public static bool IsIsoDate(ReadOnlySpan<char> s) => TryIsoDateDigits(s, out int y, out int m, out int d) && IsRealDay(y, m, d);
 
     /// <summary>yyyy-MM-dd[T ]HH:mm:ss[Z], a real day and time: the form <see cref="TryParseTimestamp"/> reads digit by digit.</summary>
     public static bool IsIsoTimestamp(ReadOnlySpan<char> s) =>
-        (s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ') && s[13] == ':' && s[16] == ':'
-        && IsIsoDate(s[..10]) && TryDigits(s, 11, 2, out int hh) && TryDigits(s, 14, 2, out int mm) && TryDigits(s, 17, 2, out int ss)
-        && hh < 24 && mm < 60 && ss < 60;
+        (s.Length == 19 || (s.Length == 20 && s[19] == 'Z')) && (s[10] == 'T' || s[10] == ' ')
+        && IsIsoDate(s[..10]) && TryIsoTimeDigits(s, out int hh, out int mm, out int ss) && IsRealTime(hh, mm, ss);
+
+    // The digit-by-digit forms, shared by the parsers and the checks NDJSON copies by: yyyy-MM-dd, and HH:mm:ss at 11.
+    private static bool TryIsoDateDigits(ReadOnlySpan<char> s, out int y, out int m, out int d)
+    {
+        y = m = d = 0;
+        return s.Length == 10 && s[4] == '-' && s[7] == '-' && TryDigits(s, 0, 4, out y) && TryDigits(s, 5, 2, out m) && TryDigits(s, 8, 2, out d);
+    }
+
+    private static bool TryIsoTimeDigits(ReadOnlySpan<char> s, out int hh, out int mm, out int ss)
+    {
+        hh = mm = ss = 0;
+        return s[13] == ':' && s[16] == ':' && TryDigits(s, 11, 2, out hh) && TryDigits(s, 14, 2, out mm) && TryDigits(s, 17, 2, out ss);
+    }
+
+    private static bool IsRealDay(int y, int m, int d) => y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m);
+
+    private static bool IsRealTime(int hh, int mm, int ss) => hh < 24 && mm < 60 && ss < 60;
 
     private static bool TryDigits(ReadOnlySpan<char> s, int start, int count, out int value)
     {
