@@ -55,6 +55,19 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         {
             _options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
         }
+
+        // Strings as a dictionary where a row group has few distinct values (cities, names, status words), as DuckDB,
+        // Arrow and Spark write them: each distinct value is UTF-8-encoded, compared for statistics and compressed once,
+        // and the rows are bit-packed indexes; on the wide benchmark file this is 12 % fewer instructions and a sixth
+        // less Parquet. Parquet.Net dictionary-encodes only on this hint (its ClrType for strings is
+        // ReadOnlyMemory<char>) and gives up where over 80 % of the values differ. It judges that on the first 4096
+        // values, so a column of ids or free text costs one small sample, not a full hash of the row group.
+        foreach (var field in _fields.Where(f => f.ClrType == typeof(ReadOnlyMemory<char>)))
+        {
+            _options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.Dictionary;
+        }
+
+        _options.DictionaryEncodingSampleSize = 4096;
     }
 
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)

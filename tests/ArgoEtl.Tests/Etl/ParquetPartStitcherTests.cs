@@ -71,7 +71,8 @@ public sealed class ParquetPartStitcherTests
         for (int g = 0; g < groups.Count; g++)
         {
             Assert.Equal((short)g, groups[g].Ordinal);
-            Assert.Equal(groups[g].Columns[0].MetaData!.DataPageOffset, groups[g].FileOffset);
+            var first = groups[g].Columns[0].MetaData!;
+            Assert.Equal(first.DictionaryPageOffset ?? first.DataPageOffset, groups[g].FileOffset);
             foreach (var chunk in groups[g].Columns)
             {
                 var meta = chunk.MetaData!;
@@ -119,9 +120,9 @@ public sealed class ParquetPartStitcherTests
                     long moved = before.MetaData!.DataPageOffset + shift;
                     Assert.Equal(moved, after.MetaData!.DataPageOffset);
                     Assert.Equal(before.FileOffset + shift, after.FileOffset);
-                    Assert.Equal(moved, after.ColumnIndexOffset);
+                    Assert.Equal(before.ColumnIndexOffset + shift, after.ColumnIndexOffset);
                     Assert.Equal(moved, after.MetaData.IndexPageOffset);
-                    Assert.Equal(moved, after.MetaData.DictionaryPageOffset);
+                    Assert.Equal(before.MetaData.DictionaryPageOffset + shift, after.MetaData.DictionaryPageOffset);
                     Assert.Equal(moved, after.MetaData.BloomFilterOffset);
                     Assert.Equal(before.MetaData.TotalCompressedSize, after.MetaData.TotalCompressedSize);
                     Assert.Equal(before.MetaData.TotalUncompressedSize, after.MetaData.TotalUncompressedSize);
@@ -389,7 +390,7 @@ public sealed class ParquetPartStitcherTests
         return (output.ToArray(), stitcher);
     }
 
-    private static int FooterStart(byte[] file) => file.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8, 4));
+    internal static int FooterStart(byte[] file) => file.Length - 8 - BinaryPrimitives.ReadInt32LittleEndian(file.AsSpan(file.Length - 8, 4));
 
     private static async Task<(int RowGroups, long[] RowsPerGroup, string[] Names, List<object?[]> Rows)> ReadAllAsync(byte[] file)
     {
@@ -446,7 +447,7 @@ public sealed class ParquetPartStitcherTests
     // Walks a column chunk page by page from the offsets in its metadata: the dictionary page (if any) first, then
     // data pages, each a Thrift PageHeader followed by its compressed bytes, all inside the pages, adding up to the
     // chunk's compressed size and value count. Returns where the chunk ends.
-    private static long WalkChunk(byte[] file, int footerStart, Parquet.Meta.ColumnMetaData meta)
+    internal static long WalkChunk(byte[] file, int footerStart, Parquet.Meta.ColumnMetaData meta)
     {
         const int DictionaryPage = 2;
         long start = meta.DictionaryPageOffset ?? meta.DataPageOffset;
@@ -545,12 +546,13 @@ public sealed class ParquetPartStitcherTests
         Every,
     }
 
-    // Parquet.Net 6.1 writes of the footer's offsets only ColumnChunk.file_offset and data_page_offset (no dictionary
-    // pages, page indexes or bloom filters), and no RowGroup.ordinal; other writers do. This re-encodes a part's footer
-    // with them added, so the test can see each moved: RowGroup 5 file_offset (its first chunk) and 7 ordinal (its
-    // place in the part), and for Every also ColumnChunk 6 column_index_offset and ColumnMetaData 10 index_page_offset,
-    // 11 dictionary_page_offset, 14 bloom_filter_offset, all set to the chunk's data_page_offset. Only the first kind
-    // is still a file whose pages can be read; the second is for its metadata.
+    // Parquet.Net 6.1 writes of the footer's offsets only ColumnChunk.file_offset and data_page_offset (and the
+    // statistics rewriter adds dictionary_page_offset to a dictionary-encoded chunk), no page indexes or bloom filters,
+    // and no RowGroup.ordinal; other writers do. This re-encodes a part's footer with them added, so the test can see
+    // each moved: RowGroup 5 file_offset (its first chunk's start) and 7 ordinal (its place in the part), and for Every
+    // also ColumnChunk 6 column_index_offset and ColumnMetaData 10 index_page_offset, 11 dictionary_page_offset (where
+    // the chunk has none), 14 bloom_filter_offset, all set to the chunk's data_page_offset. Only the first kind is still
+    // a file whose pages can be read; the second is for its metadata.
     private static byte[] WithOffsets(OffsetsAdded added, byte[] part)
     {
         int footerStart = FooterStart(part);
@@ -574,11 +576,12 @@ public sealed class ParquetPartStitcherTests
         ColumnMetaData,
     }
 
-    // Copies one struct, its row groups, column chunks and column metadata walked into; returns the data_page_offset
-    // found in it (of its first chunk, for a row group).
+    // Copies one struct, its row groups, column chunks and column metadata walked into; returns the start of the column
+    // chunk found in it (its dictionary page, else its first data page; of its first chunk, for a row group).
     private static long CopyStructAdding(ReadOnlySpan<byte> data, ref int pos, ArrayBufferWriter<byte> output, Level level, int index, OffsetsAdded added)
     {
         long dataPageOffset = -1;
+        long dictionaryPageOffset = -1;
         short lastIn = 0;
         short lastOut = 0;
         while (true)
@@ -596,7 +599,7 @@ public sealed class ParquetPartStitcherTests
                 (Level.ColumnChunk, 3) => Level.ColumnMetaData,
                 _ => null,
             };
-            Assert.False(IsAdded(level, id, added), $"Parquet.Net now writes field {id} of {level} itself: the helper would write it twice");
+            Assert.False(IsAdded(level, id, added) && (level, id) != (Level.ColumnMetaData, 11), $"Parquet.Net now writes field {id} of {level} itself: the helper would write it twice");
             ThriftCompact.WriteFieldHeader(output, type, id, ref lastOut);
             if (child is { } childLevel && type == ThriftCompact.List)
             {
@@ -617,13 +620,18 @@ public sealed class ParquetPartStitcherTests
                 dataPageOffset = ThriftCompact.ReadInteger(data, ref pos);
                 ThriftCompact.WriteInteger(output, dataPageOffset);
             }
+            else if (level == Level.ColumnMetaData && id == 11)
+            {
+                dictionaryPageOffset = ThriftCompact.ReadInteger(data, ref pos);
+                ThriftCompact.WriteInteger(output, dictionaryPageOffset);
+            }
             else
             {
                 ThriftCompact.CopyValue(data, ref pos, output, type, 1);
             }
         }
 
-        foreach (short id in new short[] { 5, 6, 7, 10, 11, 14 }.Where(id => IsAdded(level, id, added)))
+        foreach (short id in new short[] { 5, 6, 7, 10, 11, 14 }.Where(id => IsAdded(level, id, added) && !(id == 11 && dictionaryPageOffset >= 0)))
         {
             bool ordinal = level == Level.RowGroup && id == 7;
             ThriftCompact.WriteFieldHeader(output, ordinal ? ThriftCompact.I16 : ThriftCompact.I64, id, ref lastOut);
@@ -631,7 +639,7 @@ public sealed class ParquetPartStitcherTests
         }
 
         ThriftCompact.WriteByte(output, ThriftCompact.FieldStop);
-        return dataPageOffset;
+        return dictionaryPageOffset >= 0 ? dictionaryPageOffset : dataPageOffset;
     }
 
     private static bool IsAdded(Level level, short id, OffsetsAdded added) => (level, id) switch

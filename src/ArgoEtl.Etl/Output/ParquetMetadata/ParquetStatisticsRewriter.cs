@@ -8,6 +8,7 @@ namespace ArgoEtl.Etl.Output.ParquetMetadata;
 /// than a cap replaced by short bounds (<see cref="Utf8StatisticsBound"/>) and flagged inexact. Parquet.Net copies
 /// every string column chunk's full min and max into its page header and its footer entry, each twice (the deprecated
 /// min/max and min_value/max_value), and has no option to cap or skip them; a 10 MB field made an 88 MB file.
+/// A dictionary-encoded chunk also gets the dictionary_page_offset Parquet.Net leaves out.
 /// Everything else is copied field by field. Headers shrink, so each header's change in length is recorded and the
 /// footer's offsets and sizes are moved by the headers before them.
 /// Field ids are those of parquet.thrift (PageHeader, DataPageHeader(V2), Statistics, FileMetaData, RowGroup,
@@ -35,7 +36,13 @@ internal sealed class ParquetStatisticsRewriter
     private readonly List<long> _headerStarts = [];
     private readonly List<long> _totalDeltas = [];
 
+    // Parquet.Net 6.1 points data_page_offset at a chunk's dictionary page and leaves dictionary_page_offset unset,
+    // where parquet.thrift has data_page_offset at the first data page and the dictionary page at its own offset.
+    // Each dictionary page's old start, with the old start of the data page after it, so the footer can say both.
+    private readonly Dictionary<long, long> _dataPageAfterDictionary = [];
+
     private int _compressedPageSize;
+    private int _pageType;
     private long _rowGroupDelta;
 
     public ParquetStatisticsRewriter(int maxBytes) => _maxBytes = maxBytes;
@@ -49,10 +56,16 @@ internal sealed class ParquetStatisticsRewriter
         int before = output.WrittenCount;
         int pos = 0;
         _compressedPageSize = -1;
+        _pageType = -1;
         CopyStruct(header, ref pos, output, Kind.PageHeader, 0);
         if (pos != header.Length || _compressedPageSize < 0)
         {
             throw Malformed("page header");
+        }
+
+        if (_pageType == DictionaryPage)
+        {
+            _dataPageAfterDictionary[oldStart] = oldStart + header.Length + _compressedPageSize;
         }
 
         long delta = output.WrittenCount - before - header.Length;
@@ -92,7 +105,13 @@ internal sealed class ParquetStatisticsRewriter
             return;
         }
 
-        long chunkDelta = kind == Kind.ColumnMetaData ? ChunkDelta(data, pos) : 0;
+        long chunkDelta = 0;
+        bool dictionaryOffsetMissing = false;
+        if (kind == Kind.ColumnMetaData)
+        {
+            chunkDelta = ChunkDelta(data, pos, out dictionaryOffsetMissing);
+        }
+
         bool columnsSeen = false;
         short lastIn = 0;
         short lastOut = 0;
@@ -125,8 +144,18 @@ internal sealed class ParquetStatisticsRewriter
                 long value = ReadInteger(data, ref pos);
                 switch (role)
                 {
-                    case FieldRole.Offset:
+                    case FieldRole.DataPageOffset when dictionaryOffsetMissing && _dataPageAfterDictionary.TryGetValue(value, out long dataPage):
+                        // data_page_offset becomes the data page's, and the dictionary page's start is written as
+                        // field 11 right after it: Parquet.Net writes no field 10, so the ids still ascend.
+                        WriteInteger(output, dataPage + Shift(dataPage));
+                        WriteFieldHeader(output, I64, DictionaryPageOffsetField, ref lastOut);
                         value += Shift(value);
+                        break;
+                    case FieldRole.Offset or FieldRole.DataPageOffset:
+                        value += Shift(value);
+                        break;
+                    case FieldRole.PageType:
+                        _pageType = (int)value;
                         break;
                     case FieldRole.ChunkSize:
                         value += chunkDelta;
@@ -258,7 +287,7 @@ internal sealed class ParquetStatisticsRewriter
     // A column chunk runs from its first page (the dictionary page if any) for total_compressed_size bytes; its sizes
     // change by what its own headers changed. ColumnMetaData: 7 total_compressed_size, 9 data_page_offset,
     // 11 dictionary_page_offset.
-    private long ChunkDelta(ReadOnlySpan<byte> data, int pos)
+    private long ChunkDelta(ReadOnlySpan<byte> data, int pos, out bool dictionaryOffsetMissing)
     {
         long? compressed = null;
         long? dataPage = null;
@@ -298,6 +327,7 @@ internal sealed class ParquetStatisticsRewriter
             throw Malformed("column metadata without offsets");
         }
 
+        dictionaryOffsetMissing = dictionaryPage is null;
         long start = dictionaryPage is { } d && d < dataPage ? d : dataPage.Value;
         long delta = Shift(start + compressed.Value) - Shift(start);
         _rowGroupDelta += delta;
@@ -319,10 +349,15 @@ internal sealed class ParquetStatisticsRewriter
         _ => Kind.Other,
     };
 
+    private const int DictionaryPage = 2; // PageType.DICTIONARY_PAGE
+    private const short DictionaryPageOffsetField = 11;
+
     private enum FieldRole
     {
         None,
         Offset,
+        DataPageOffset,
+        PageType,
         ChunkSize,
         RowGroupSize,
         CompressedPageSize,
@@ -330,15 +365,18 @@ internal sealed class ParquetStatisticsRewriter
 
     // RowGroup: 2 total_byte_size, 5 file_offset, 6 total_compressed_size. ColumnChunk: 2 file_offset,
     // 4 offset_index_offset, 6 column_index_offset. ColumnMetaData: 6/7 total (un)compressed size, 9 data_page_offset,
-    // 10 index_page_offset, 11 dictionary_page_offset, 14 bloom_filter_offset. PageHeader: 3 compressed_page_size.
+    // 10 index_page_offset, 11 dictionary_page_offset, 14 bloom_filter_offset. PageHeader: 1 type,
+    // 3 compressed_page_size.
     private static FieldRole Role(Kind kind, short id) => (kind, id) switch
     {
+        (Kind.PageHeader, 1) => FieldRole.PageType,
         (Kind.PageHeader, 3) => FieldRole.CompressedPageSize,
         (Kind.RowGroup, 2) or (Kind.RowGroup, 6) => FieldRole.RowGroupSize,
         (Kind.RowGroup, 5) => FieldRole.Offset,
         (Kind.ColumnChunk, 2) or (Kind.ColumnChunk, 4) or (Kind.ColumnChunk, 6) => FieldRole.Offset,
         (Kind.ColumnMetaData, 6) or (Kind.ColumnMetaData, 7) => FieldRole.ChunkSize,
-        (Kind.ColumnMetaData, 9) or (Kind.ColumnMetaData, 10) or (Kind.ColumnMetaData, 11) or (Kind.ColumnMetaData, 14) => FieldRole.Offset,
+        (Kind.ColumnMetaData, 9) => FieldRole.DataPageOffset,
+        (Kind.ColumnMetaData, 10) or (Kind.ColumnMetaData, 11) or (Kind.ColumnMetaData, 14) => FieldRole.Offset,
         _ => FieldRole.None,
     };
 }
