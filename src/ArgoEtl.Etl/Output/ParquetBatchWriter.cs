@@ -12,7 +12,9 @@ namespace ArgoEtl.Etl.Output;
 /// they were, cost a third of the time and most of the memory). Parquet.Net writes into a
 /// <see cref="StatisticsCappingStream"/>, which caps string min/max statistics at <see cref="MaxStatisticsBytes"/>:
 /// Parquet.Net 6.1 stores each chunk's full min and max four times (page header and footer, twice each), so one
-/// 10 MB field made an 88 MB file.
+/// 10 MB field made an 88 MB file. The same stream puts back in the footer what Parquet.Net is not asked for or
+/// leaves out: the DATE and TIMESTAMP types of columns handed over as integers (<see cref="ParquetScratch"/>) and
+/// dictionary page offsets.
 /// </summary>
 internal sealed class ParquetBatchWriter : IBatchWriter
 {
@@ -24,13 +26,18 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     private readonly DataField[] _fields;
     private readonly ParquetOptions _options;
     private ParquetWriter? _writer;
-    private readonly StringSlices _strings;
+    private readonly ParquetScratch _scratch;
 
-    /// <param name="strings">Scratch for the string slices, kept by a caller that writes many files (one per row group).</param>
-    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression, StringSlices? strings = null)
+    /// <param name="scratch">Buffers for what is handed to Parquet.Net, kept by a caller that writes many files (one per row group).</param>
+    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression, ParquetScratch? scratch = null)
     {
-        _strings = strings ?? new StringSlices();
-        _output = new StatisticsCappingStream(output, MaxStatisticsBytes);
+        _scratch = scratch ?? new ParquetScratch();
+        _output = new StatisticsCappingStream(output, MaxStatisticsBytes, schema.Columns.Select(c => c.Type switch
+        {
+            ColumnType.Date => ColumnAnnotation.Date,
+            ColumnType.Timestamp => ColumnAnnotation.TimestampMicrosUtc,
+            _ => ColumnAnnotation.None,
+        }).ToArray());
         _fields = schema.Columns.Select(ToField).ToArray();
         _schema = new ParquetSchema(_fields);
         _options = new ParquetOptions
@@ -51,7 +58,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         // bits per value, so Snappy, the largest single cost of the writer, has a third less to compress on the narrow
         // benchmark file (120 MB -> 76 MB of Parquet), and small-range integers shrink as well. Every Parquet reader
         // in use (DuckDB, Arrow, Spark, Parquet.Net) reads it; Parquet.Net 4 wrote integers this way by default.
-        foreach (var field in _fields.Where(f => f.ClrType == typeof(int) || f.ClrType == typeof(long)))
+        foreach (var field in _fields.Where((f, i) => schema.Columns[i].Type is ColumnType.Int32 or ColumnType.Int64))
         {
             _options.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
         }
@@ -97,10 +104,10 @@ internal sealed class ParquetBatchWriter : IBatchWriter
                     await group.WriteAllPartsAsync<bool>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ValueColumnBuffer<DateOnly> v:
-                    await group.WriteAllPartsAsync<DateOnly>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAllPartsAsync<int>(field, _scratch.UnixDays(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ValueColumnBuffer<DateTime> v:
-                    await group.WriteAllPartsAsync<DateTime>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                    await group.WriteAllPartsAsync<long>(field, _scratch.UnixMicros(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
                     break;
                 default:
                     throw new InvalidOperationException($"No Parquet mapping for column '{field.Name}'.");
@@ -134,8 +141,8 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         ColumnType.Int64 => new DataField<long?>(column.Name),
         ColumnType.Double => new DataField<double?>(column.Name),
         ColumnType.Boolean => new DataField<bool?>(column.Name),
-        ColumnType.Date => new DataField<DateOnly?>(column.Name),
-        ColumnType.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        ColumnType.Date => new DataField<int?>(column.Name),
+        ColumnType.Timestamp => new DataField<long?>(column.Name),
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
@@ -143,7 +150,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     // objects are made. The buffer is not reused until the next batch, after this row group is written.
     private ReadOnlyMemory<ReadOnlyMemory<char>> Slices(StringColumnBuffer column)
     {
-        var slices = _strings.Room(column.ValueCount);
+        var slices = _scratch.Slices(column.ValueCount);
         for (int i = 0; i < column.ValueCount; i++)
         {
             slices[i] = new ReadOnlyMemory<char>(column.Chars, column.Starts[i], column.Lengths[i]);
@@ -153,12 +160,55 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     }
 }
 
-/// <summary>The array of string slices handed to Parquet.Net, reused: at a row group's size it is a large object.</summary>
-internal sealed class StringSlices
+/// <summary>
+/// What is handed to Parquet.Net in place of a column's own values, reused from row group to row group (at a row
+/// group's size each is a large object): string slices, and dates and timestamps as the integers Parquet stores.
+/// Parquet.Net's own DateOnly and DateTime encoders write one value at a time through a new byte array each, a tenth
+/// of a wide file's instructions; as INT32 days and INT64 microseconds since the epoch they take its bulk integer
+/// path, and <see cref="ColumnAnnotation"/> gives the footer the same DATE and TIMESTAMP(UTC, MICROS) types back.
+/// </summary>
+internal sealed class ParquetScratch
 {
+    private const int UnixEpochDay = 719162; // new DateOnly(1970, 1, 1).DayNumber
+    private const long UnixEpochMicros = 62135596800000000; // DateTime.UnixEpoch.Ticks / 10
     private ReadOnlyMemory<char>[] _slices = [];
+    private int[] _days = [];
+    private long[] _micros = [];
 
-    public ReadOnlyMemory<char>[] Room(int count)
+    /// <summary>Days since 1970-01-01; valid until the next call.</summary>
+    public ReadOnlyMemory<int> UnixDays(ReadOnlySpan<DateOnly> dates)
+    {
+        if (_days.Length < dates.Length)
+        {
+            _days = new int[Math.Max(dates.Length, _days.Length * 2)];
+        }
+
+        for (int i = 0; i < dates.Length; i++)
+        {
+            _days[i] = dates[i].DayNumber - UnixEpochDay;
+        }
+
+        return _days.AsMemory(0, dates.Length);
+    }
+
+    /// <summary>Microseconds since 1970-01-01T00:00Z of UTC times; valid until the next call.</summary>
+    public ReadOnlyMemory<long> UnixMicros(ReadOnlySpan<DateTime> utc)
+    {
+        if (_micros.Length < utc.Length)
+        {
+            _micros = new long[Math.Max(utc.Length, _micros.Length * 2)];
+        }
+
+        for (int i = 0; i < utc.Length; i++)
+        {
+            _micros[i] = (utc[i].Ticks / 10) - UnixEpochMicros;
+        }
+
+        return _micros.AsMemory(0, utc.Length);
+    }
+
+    /// <summary>Room for <paramref name="count"/> string slices.</summary>
+    public ReadOnlyMemory<char>[] Slices(int count)
     {
         if (_slices.Length < count)
         {

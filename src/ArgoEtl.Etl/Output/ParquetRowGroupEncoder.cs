@@ -17,7 +17,7 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
     private readonly TableSchema _schema;
     private readonly ParquetCompression _compression;
     private readonly ConcurrentBag<MemoryStream> _streams;
-    private readonly StringSlices _slices = new();
+    private readonly ParquetScratch _scratch = new();
 
     /// <param name="streams">Part buffers shared by all workers: a part's stream comes back once it is written.</param>
     public ParquetRowGroupEncoder(TableSchema schema, int[] fieldOf, int rowGroupRows, bool quoted, ParquetCompression compression, ConcurrentBag<MemoryStream> streams)
@@ -60,15 +60,15 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
         int rows = _batch.Count;
         var part = _streams.TryTake(out var reused) ? reused : new MemoryStream();
         part.SetLength(0);
-        WritePart(part, _schema, _compression, rows == 0 ? null : _batch, _slices);
+        WritePart(part, _schema, _compression, rows == 0 ? null : _batch, _scratch);
         _batch.Clear();
         return new EncodedPiece(part.GetBuffer(), (int)part.Length, rows, () => _streams.Add(part));
     }
 
     /// <summary>A whole Parquet file holding <paramref name="batch"/> as its one row group, or no row group at all.</summary>
-    public static void WritePart(Stream part, TableSchema schema, ParquetCompression compression, RowBatch? batch, StringSlices? slices = null)
+    public static void WritePart(Stream part, TableSchema schema, ParquetCompression compression, RowBatch? batch, ParquetScratch? scratch = null)
     {
-        var writer = new ParquetBatchWriter(part, schema, compression, slices);
+        var writer = new ParquetBatchWriter(part, schema, compression, scratch);
         try
         {
             if (batch is not null)

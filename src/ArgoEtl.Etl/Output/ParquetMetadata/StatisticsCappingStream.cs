@@ -37,10 +37,10 @@ internal sealed class StatisticsCappingStream : Stream
     private long _processed;
     private long _pageBytesLeft;
 
-    public StatisticsCappingStream(Stream inner, int maxStatisticsBytes)
+    public StatisticsCappingStream(Stream inner, int maxStatisticsBytes, IReadOnlyList<ColumnAnnotation>? annotations = null)
     {
         _inner = inner;
-        _rewriter = new ParquetStatisticsRewriter(maxStatisticsBytes);
+        _rewriter = new ParquetStatisticsRewriter(maxStatisticsBytes, annotations);
     }
 
     public override bool CanRead => false;
