@@ -99,7 +99,8 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
     public override bool TryAppend(ReadOnlySpan<char> raw, int row)
     {
         // Integer and decimal columns: a field of plain digits (nearly every one) is read right here, without the
-        // unquote check and the parser delegate; typeof(T) is a constant in each instantiation, so other columns do not pay for it.
+        // unquote check and the parser delegate, as is the word true or false in a boolean column; typeof(T) is a
+        // constant in each instantiation, so other columns do not pay for it.
         if ((typeof(T) == typeof(long) || typeof(T) == typeof(int)) && ValueParser.TrySimpleInteger(raw, typeof(T) == typeof(int) ? 9 : 18, out long integer))
         {
             DefinitionLevels[row] = 1;
@@ -120,6 +121,13 @@ internal sealed class ValueColumnBuffer<T> : ColumnBuffer
         {
             DefinitionLevels[row] = 1;
             Values[ValueCount++] = Unsafe.As<double, T>(ref simple);
+            return true;
+        }
+
+        if (typeof(T) == typeof(bool) && ValueParser.TryBooleanWord(raw, out bool word))
+        {
+            DefinitionLevels[row] = 1;
+            Values[ValueCount++] = Unsafe.As<bool, T>(ref word);
             return true;
         }
 

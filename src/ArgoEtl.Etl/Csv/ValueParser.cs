@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace ArgoEtl.Etl.Csv;
 
@@ -144,6 +146,31 @@ internal static class ValueParser
         value = false;
         return s.Equals("false", StringComparison.OrdinalIgnoreCase) || s.Equals("f", StringComparison.OrdinalIgnoreCase)
             || s.Equals("no", StringComparison.OrdinalIgnoreCase) || s.Equals("n", StringComparison.OrdinalIgnoreCase) || s.SequenceEqual("0");
+    }
+
+    /// <summary>
+    /// "true" or "false" in any case, told apart without a branch on which: in a column of both, the words come in no
+    /// order a branch predictor can learn, and the general parser's chain of comparisons mispredicted on most fields.
+    /// Both words end in 'e'; the first four chars, lower-cased, are "true" or "fals". Anything else returns false and
+    /// goes to <see cref="TryParseBoolean"/>.
+    /// </summary>
+    public static bool TryBooleanWord(ReadOnlySpan<char> s, out bool value)
+    {
+        const ulong True = 't' | ((ulong)'r' << 16) | ((ulong)'u' << 32) | ((ulong)'e' << 48);
+        const ulong Fals = 'f' | ((ulong)'a' << 16) | ((ulong)'l' << 32) | ((ulong)'s' << 48);
+        const ulong LowerCase = 0x0020_0020_0020_0020;
+        if (s.Length is not (4 or 5))
+        {
+            value = false;
+            return false;
+        }
+
+        ref byte first = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(s));
+        ulong word = Unsafe.ReadUnaligned<ulong>(ref first) | LowerCase;
+        bool endsInE = (s[^1] | 0x20) == 'e';
+        bool isTrue = word == True;
+        value = isTrue;
+        return endsInE & ((isTrue & s.Length == 4) | (word == Fals & s.Length == 5));
     }
 
     /// <summary>Only the strict word forms; used by inference so that 0/1 columns stay integers.</summary>

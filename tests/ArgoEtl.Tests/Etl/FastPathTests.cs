@@ -33,6 +33,48 @@ public sealed class FastPathTests
         }
     }
 
+    // The word reader must agree with the general boolean parser wherever it answers, and answer for every case of
+    // "true" and "false"; near misses, control characters one bit away from a letter, and non-ASCII look-alikes (a
+    // Cyrillic e, chars whose low byte is a letter's) go to the general parser.
+    [Theory]
+    [InlineData("true")]
+    [InlineData("false")]
+    [InlineData("TRUE")]
+    [InlineData("False")]
+    [InlineData("tRuE")]
+    [InlineData("fALSe")]
+    [InlineData("tru")]
+    [InlineData("truee")]
+    [InlineData("fals")]
+    [InlineData("falsy")]
+    [InlineData("falsee")]
+    [InlineData("trUe ")]
+    [InlineData(" true")]
+    [InlineData("t")]
+    [InlineData("yes")]
+    [InlineData("1")]
+    [InlineData("TRU\u0005")]
+    [InlineData("tr\u0015e")]
+    [InlineData("tru\u0435")]
+    [InlineData("\u0174rue")]
+    [InlineData("fals\u0145")]
+    [InlineData("")]
+    public void Boolean_words_are_read_as_the_general_parser_reads_them(string escaped)
+    {
+        string text = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        bool generalOk = ValueParser.TryParseBoolean(text, out bool general);
+        bool isWord = text.Equals("true", StringComparison.OrdinalIgnoreCase) || text.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+        bool ok = ValueParser.TryBooleanWord(text, out bool value);
+
+        Assert.Equal(isWord, ok);
+        if (ok)
+        {
+            Assert.True(generalOk);
+            Assert.Equal(general, value);
+        }
+    }
+
     [Fact]
     public void Generated_amounts_and_ratios_match_double_TryParse()
     {
