@@ -33,7 +33,7 @@ internal sealed class ParquetStatisticsRewriter
 
     private readonly int _maxBytes;
     private readonly IReadOnlyList<ColumnAnnotation> _annotations;
-    private int _schemaElement;
+    private int _schemaElement; // index in FileMetaData.schema of the element being copied; 0 is the root
 
     // Old start of every re-encoded page header (ascending, as written) and the total change in length up to and
     // including it: a position p moves by the total of the headers that start before p.
@@ -204,7 +204,11 @@ internal sealed class ParquetStatisticsRewriter
         WriteListHeader(output, count, elementType);
         for (int i = 0; i < count; i++)
         {
-            _schemaElement = i;
+            if (elementKind == Kind.SchemaElement)
+            {
+                _schemaElement = i;
+            }
+
             if (elementType == Struct)
             {
                 CopyStruct(data, ref pos, output, elementKind, depth);
