@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -160,15 +161,15 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
             return true;
         }
 
-        // One search finds both what needs escaping and a quote: a quote inside an unquoted field made the parser
-        // open a quoted section there, so the field may hold the rest of the file: refuse it.
-        int special = raw.IndexOfAnyExcept(PlainAscii);
-        if (special < 0)
+        // Nearly every field is plain: copied and checked in one pass.
+        if (TryQuotedPlain(raw))
         {
-            WritePlainString(raw);
             return true;
         }
 
+        // One search finds both what needs escaping and a quote: a quote inside an unquoted field made the parser
+        // open a quoted section there, so the field may hold the rest of the file: refuse it.
+        int special = raw.IndexOfAnyExcept(PlainAscii);
         if (_quoted && raw[special..].Contains('"'))
         {
             return false;
@@ -180,17 +181,27 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
 
     private void WriteString(ReadOnlySpan<char> value)
     {
-        if (value.IndexOfAnyExcept(PlainAscii) < 0)
+        if (!TryQuotedPlain(value))
         {
-            WritePlainString(value);
-            return;
+            WriteEscapedString(value);
         }
-
-        WriteEscapedString(value);
     }
 
-    // Printable ASCII without quote or backslash: one byte per char, nothing to escape.
-    private void WritePlainString(ReadOnlySpan<char> value) => Quoted(value);
+    // Printable ASCII without quote or backslash, one byte per char with nothing to escape, written in quotes; false,
+    // with nothing written, for any other text.
+    private bool TryQuotedPlain(ReadOnlySpan<char> value)
+    {
+        var span = _buffer.AsSpan(_length);
+        if (!TryNarrow(value, span[1..], plainOnly: true))
+        {
+            return false;
+        }
+
+        span[0] = (byte)'"';
+        span[value.Length + 1] = (byte)'"';
+        _length += value.Length + 2;
+        return true;
+    }
 
     private void WriteEscapedString(ReadOnlySpan<char> value)
     {
@@ -395,20 +406,79 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
         return true;
     }
 
+    // ASCII text checked by the caller (a date or a timestamp) in quotes.
     private void Quoted(ReadOnlySpan<char> ascii)
     {
         var span = _buffer.AsSpan(_length);
         span[0] = (byte)'"';
-        System.Text.Ascii.FromUtf16(ascii, span[1..], out int n);
-        span[n + 1] = (byte)'"';
-        _length += n + 2;
+        TryNarrow(ascii, span[1..], plainOnly: false);
+        span[ascii.Length + 1] = (byte)'"';
+        _length += ascii.Length + 2;
     }
 
     // Text that is already JSON, all ASCII (checked by the caller).
     private void WriteAscii(ReadOnlySpan<char> json)
     {
-        System.Text.Ascii.FromUtf16(json, _buffer.AsSpan(_length), out int n);
-        _length += n;
+        TryNarrow(json, _buffer.AsSpan(_length), plainOnly: false);
+        _length += json.Length;
+    }
+
+    /// <summary>
+    /// Chars to bytes, one each, for fields of a few to a few dozen chars: Ascii.FromUtf16, made for long text, cost
+    /// more in its set-up than in its copy (9 % of narrow NDJSON). Eight chars at a time, the last eight overlapping
+    /// those before, so nothing is read or written outside the field; below eight, one at a time. With
+    /// <paramref name="plainOnly"/> it stops, returning false, at anything but printable ASCII other than '"' and '\';
+    /// without, the caller has checked the text is ASCII.
+    /// </summary>
+    private static bool TryNarrow(ReadOnlySpan<char> chars, Span<byte> bytes, bool plainOnly)
+    {
+        if (bytes.Length < chars.Length)
+        {
+            throw new ArgumentException("no room for the field", nameof(bytes));
+        }
+
+        int length = chars.Length;
+        if (length < 8)
+        {
+            for (int i = 0; i < length; i++)
+            {
+                char c = chars[i];
+                if (plainOnly && (c is < ' ' or > '~' or '"' or '\\'))
+                {
+                    return false;
+                }
+
+                bytes[i] = (byte)c;
+            }
+
+            return true;
+        }
+
+        ref ushort source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(chars));
+        ref byte target = ref MemoryMarshal.GetReference(bytes);
+        int last = length - 8;
+        for (int i = 0; ; i += 8)
+        {
+            i = Math.Min(i, last);
+            var block = Vector128.LoadUnsafe(ref source, (nuint)i);
+            if (plainOnly)
+            {
+                // Printable is 0x20..0x7E: c - 0x20 below 0x5F, as unsigned.
+                var outside = Vector128.GreaterThanOrEqual(block - Vector128.Create((ushort)' '), Vector128.Create((ushort)('~' - ' ' + 1)))
+                    | Vector128.Equals(block, Vector128.Create((ushort)'"'))
+                    | Vector128.Equals(block, Vector128.Create((ushort)'\\'));
+                if (outside != Vector128<ushort>.Zero)
+                {
+                    return false;
+                }
+            }
+
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref target, i), Vector128.Narrow(block, block).AsUInt64().ToScalar());
+            if (i == last)
+            {
+                return true;
+            }
+        }
     }
 
     private void Format<T>(T value)
@@ -469,10 +539,19 @@ internal sealed class NdjsonRowWriter : IRowEncoder, IDisposable
     private void AppendPrefix(int column)
     {
         var blocks = _prefixes[column];
-        var target = _buffer.AsSpan(_length);
+
+        // The row's bound, reserved before its first prefix, holds every column's prefix in whole blocks; checked
+        // once here rather than once per block (the checked copies were 9 % of narrow NDJSON).
+        if (_length + blocks.Length > _buffer.Length)
+        {
+            throw new InvalidOperationException("row bound not reserved");
+        }
+
+        ref byte source = ref MemoryMarshal.GetArrayDataReference(blocks);
+        ref byte target = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _length);
         for (int i = 0; i < blocks.Length; i += 16)
         {
-            Vector128.Create<byte>(blocks.AsSpan(i, 16)).CopyTo(target[i..]);
+            Vector128.LoadUnsafe(ref source, (nuint)i).StoreUnsafe(ref target, (nuint)i);
         }
 
         _length += _prefixLengths[column];

@@ -134,6 +134,33 @@ public sealed class CsvConversionTests
         Assert.Equal(expected, json);
     }
 
+    // Plain text is copied eight chars at a time with the last eight overlapping: a char that needs escaping, or is
+    // not ASCII, must be found wherever it stands in a field of any length, quoted in the CSV or not.
+    [Fact]
+    public void A_char_that_needs_escaping_is_found_at_every_place_in_fields_of_every_length()
+    {
+        char[] specials = ['"', '\\', '\u0001', '\u001F', '\u007F', '\u0080', 'é', '한', ' ', '~', ',', '\n'];
+        var values = new List<string>();
+        foreach (int length in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 24, 33 })
+        {
+            for (int at = 0; at < length; at++)
+            {
+                foreach (char special in specials)
+                {
+                    var chars = Enumerable.Range(0, length).Select(i => (char)('a' + (i % 26))).ToArray();
+                    chars[at] = special;
+                    values.Add(new string(chars));
+                }
+            }
+        }
+
+        string csv = "v\n" + string.Concat(values.Select(v => (v.IndexOfAny(['"', ',', '\n']) >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v) + "\n"));
+        var (_, json) = ToJson(csv, new TransformOptions { Schema = Schema("v:string") });
+
+        var expected = values.Select(v => "{\"v\":" + JsonSerializer.Serialize(v, RelaxedJson) + "}");
+        Assert.Equal(expected, json.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
     [Theory]
     [InlineData("date", "2023-02-29")]
     [InlineData("date", "2024-13-01")]
