@@ -136,6 +136,11 @@ internal static class ValueParser
     /// <summary>true/false, t/f, yes/no, y/n, 1/0 in any case.</summary>
     public static bool TryParseBoolean(ReadOnlySpan<char> s, out bool value)
     {
+        if (TryBooleanWord(s, out value))
+        {
+            return true;
+        }
+
         if (s.Equals("true", StringComparison.OrdinalIgnoreCase) || s.Equals("t", StringComparison.OrdinalIgnoreCase)
             || s.Equals("yes", StringComparison.OrdinalIgnoreCase) || s.Equals("y", StringComparison.OrdinalIgnoreCase) || s.SequenceEqual("1"))
         {
@@ -151,8 +156,8 @@ internal static class ValueParser
     /// <summary>
     /// "true" or "false" in any case, told apart without a branch on which: in a column of both, the words come in no
     /// order a branch predictor can learn, and the general parser's chain of comparisons mispredicted on most fields.
-    /// Both words end in 'e'; the first four chars, lower-cased, are "true" or "fals". Anything else returns false and
-    /// goes to <see cref="TryParseBoolean"/>.
+    /// Both words end in 'e'; the first four chars, lower-cased, are "true" or "fals". Anything else returns false, and
+    /// <see cref="TryParseBoolean"/>, which starts here, goes on to the other forms.
     /// </summary>
     public static bool TryBooleanWord(ReadOnlySpan<char> s, out bool value)
     {

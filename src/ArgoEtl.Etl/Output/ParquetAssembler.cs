@@ -21,7 +21,7 @@ internal sealed class ParquetAssembler(Stream output, TableSchema schema, Parque
         {
             // An input with a header and no rows still gives a valid Parquet file: the schema and no row groups.
             using var empty = new MemoryStream();
-            ParquetRowGroupEncoder.WritePart(empty, schema, compression, null);
+            ParquetRowGroupEncoder.WritePart(empty, new ParquetLayout(schema, compression), null);
             await _stitcher.AppendAsync(empty.GetBuffer().AsMemory(0, (int)empty.Length), cancellationToken).ConfigureAwait(false);
         }
 

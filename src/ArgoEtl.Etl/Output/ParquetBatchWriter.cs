@@ -22,76 +22,31 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     public const int MaxStatisticsBytes = 64;
 
     private readonly StatisticsCappingStream _output;
-    private readonly ParquetSchema _schema;
-    private readonly DataField[] _fields;
-    private readonly ParquetOptions _options;
+    private readonly ParquetLayout _layout;
     private ParquetWriter? _writer;
     private readonly ParquetScratch _scratch;
 
-    /// <param name="scratch">Buffers for what is handed to Parquet.Net, kept by a caller that writes many files (one per row group).</param>
-    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression, ParquetScratch? scratch = null)
+    public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression)
+        : this(output, new ParquetLayout(schema, compression))
     {
+    }
+
+    /// <param name="layout">The Parquet schema and options, built once by a caller that writes many files (one per row group).</param>
+    /// <param name="scratch">Buffers for what is handed to Parquet.Net, kept by such a caller too.</param>
+    public ParquetBatchWriter(Stream output, ParquetLayout layout, ParquetScratch? scratch = null)
+    {
+        _layout = layout;
         _scratch = scratch ?? new ParquetScratch();
-        _output = new StatisticsCappingStream(output, MaxStatisticsBytes, schema.Columns.Select(c => c.Type switch
-        {
-            ColumnType.Date => ColumnAnnotation.Date,
-            ColumnType.Timestamp => ColumnAnnotation.TimestampMicrosUtc,
-            _ => ColumnAnnotation.None,
-        }).ToArray());
-        _fields = schema.Columns.Select(ToField).ToArray();
-        _schema = new ParquetSchema(_fields);
-        _options = new ParquetOptions
-        {
-            CompressionMethod = compression switch
-            {
-                ParquetCompression.Snappy => CompressionMethod.Snappy,
-                ParquetCompression.Zstd => CompressionMethod.Zstd,
-                ParquetCompression.Gzip => CompressionMethod.Gzip,
-                _ => CompressionMethod.None,
-            },
-
-            // Parquet.Net defaults to SmallestSize, which for Zstd means level 22: many times slower for a few percent.
-            CompressionLevel = System.IO.Compression.CompressionLevel.Optimal,
-        };
-
-        // Integers as DELTA_BINARY_PACKED: ids and counters (the usual integer columns of a CSV export) shrink to a few
-        // bits per value, so Snappy, the largest single cost of the writer, has a third less to compress on the narrow
-        // benchmark file (120 MB -> 76 MB of Parquet), and small-range integers shrink as well. Every Parquet reader
-        // in use (DuckDB, Arrow, Spark, Parquet.Net) reads it; Parquet.Net 4 wrote integers this way by default.
-        // Not dates and timestamps, though they go over as integers: Parquet.Net 6.1 cannot read DELTA_BINARY_PACKED
-        // into a DateOnly or DateTime.
-        //
-        // Strings as a dictionary where a row group has few distinct values (cities, names, status words), as DuckDB,
-        // Arrow and Spark write them: each distinct value is UTF-8-encoded, compared for statistics and compressed once,
-        // and the rows are bit-packed indexes; on the wide benchmark file this is 12 % fewer instructions and a sixth
-        // less Parquet. Parquet.Net dictionary-encodes only on this hint, and gives up where over 80 % of the values
-        // differ. It judges that on the first 4096 values, so a column of ids or free text costs one small sample, not
-        // a full hash of the row group.
-        for (int i = 0; i < _fields.Length; i++)
-        {
-            EncodingHint? hint = schema.Columns[i].Type switch
-            {
-                ColumnType.Int32 or ColumnType.Int64 => EncodingHint.DeltaBinaryPacked,
-                ColumnType.String => EncodingHint.Dictionary,
-                _ => null,
-            };
-
-            if (hint is { } chosen)
-            {
-                _options.ColumnEncodingHints[_fields[i].Path.ToString()] = chosen;
-            }
-        }
-
-        _options.DictionaryEncodingSampleSize = 4096;
+        _output = new StatisticsCappingStream(output, MaxStatisticsBytes, layout.Annotations);
     }
 
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
     {
-        _writer ??= await ParquetWriter.CreateAsync(_schema, _output, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(_layout.Schema, _output, _layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var group = _writer.CreateRowGroup();
         for (int c = 0; c < batch.Columns.Length; c++)
         {
-            var field = _fields[c];
+            var field = _layout.Fields[c];
             var column = batch.Columns[c];
             ReadOnlyMemory<int> levels = column.DefinitionLevels.AsMemory(0, batch.Count);
             switch (column)
@@ -126,7 +81,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
         // An input with a header and no rows still produces a valid Parquet file with the schema and no row groups.
-        _writer ??= await ParquetWriter.CreateAsync(_schema, _output, _options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        _writer ??= await ParquetWriter.CreateAsync(_layout.Schema, _output, _layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false);
         _output.BeginFooter();
         await _writer.DisposeAsync().ConfigureAwait(false);
         _writer = null;
@@ -141,18 +96,6 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
     }
-
-    private static DataField ToField(ColumnDefinition column) => column.Type switch
-    {
-        ColumnType.String => new DataField<string>(column.Name, true),
-        ColumnType.Int32 => new DataField<int?>(column.Name),
-        ColumnType.Int64 => new DataField<long?>(column.Name),
-        ColumnType.Double => new DataField<double?>(column.Name),
-        ColumnType.Boolean => new DataField<bool?>(column.Name),
-        ColumnType.Date => new DataField<int?>(column.Name),
-        ColumnType.Timestamp => new DataField<long?>(column.Name),
-        _ => throw new ArgumentOutOfRangeException(nameof(column)),
-    };
 
     // Each non-null value as a slice of the column's char buffer: Parquet.Net's native string form, so no string
     // objects are made. The buffer is not reused until the next batch, after this row group is written.
@@ -169,6 +112,88 @@ internal sealed class ParquetBatchWriter : IBatchWriter
 }
 
 /// <summary>
+/// What every part of one output shares: the Parquet schema, Parquet.Net's options with the per-column encoding hints,
+/// and the logical types the footer rewrite puts back. Built once per encoder rather than once per row group.
+/// </summary>
+internal sealed class ParquetLayout
+{
+    public ParquetLayout(TableSchema schema, ParquetCompression compression)
+    {
+        Fields = schema.Columns.Select(ToField).ToArray();
+        Schema = new ParquetSchema(Fields);
+        Annotations = schema.Columns.Select(c => c.Type switch
+        {
+            ColumnType.Date => ColumnAnnotation.Date,
+            ColumnType.Timestamp => ColumnAnnotation.TimestampMicrosUtc,
+            _ => ColumnAnnotation.None,
+        }).ToArray();
+        Options = new ParquetOptions
+        {
+            CompressionMethod = compression switch
+            {
+                ParquetCompression.Snappy => CompressionMethod.Snappy,
+                ParquetCompression.Zstd => CompressionMethod.Zstd,
+                ParquetCompression.Gzip => CompressionMethod.Gzip,
+                _ => CompressionMethod.None,
+            },
+
+            // Parquet.Net defaults to SmallestSize, which for Zstd means level 22: many times slower for a few percent.
+            CompressionLevel = System.IO.Compression.CompressionLevel.Optimal,
+        };
+
+        // Integers as DELTA_BINARY_PACKED: ids and counters (the usual integer columns of a CSV export) shrink to a few
+        // bits per value, so Snappy, the largest single cost of the writer, has a third less to compress on the narrow
+        // benchmark file (120 MB -> 76 MB of Parquet), and small-range integers shrink as well. Every Parquet reader
+        // in use (DuckDB, Arrow, Spark, Parquet.Net) reads it; Parquet.Net 4 wrote integers this way by default.
+        // Not dates and timestamps, though they go over as integers: Parquet.Net 6.1 cannot read DELTA_BINARY_PACKED
+        // into a DateOnly or DateTime.
+        //
+        // Strings as a dictionary where a row group has few distinct values (cities, names, status words), as DuckDB,
+        // Arrow and Spark write them: each distinct value is UTF-8-encoded, compared for statistics and compressed once,
+        // and the rows are bit-packed indexes; on the wide benchmark file this is 12 % fewer instructions and a sixth
+        // less Parquet. Parquet.Net dictionary-encodes only on this hint, and gives up where over 80 % of the values
+        // differ. It judges that on the first 4096 values, so a column of ids or free text costs one small sample, not
+        // a full hash of the row group.
+        for (int i = 0; i < Fields.Length; i++)
+        {
+            EncodingHint? hint = schema.Columns[i].Type switch
+            {
+                ColumnType.Int32 or ColumnType.Int64 => EncodingHint.DeltaBinaryPacked,
+                ColumnType.String => EncodingHint.Dictionary,
+                _ => null,
+            };
+
+            if (hint is { } chosen)
+            {
+                Options.ColumnEncodingHints[Fields[i].Path.ToString()] = chosen;
+            }
+        }
+
+        Options.DictionaryEncodingSampleSize = 4096;
+    }
+
+    public DataField[] Fields { get; }
+
+    public ParquetSchema Schema { get; }
+
+    public ParquetOptions Options { get; }
+
+    public ColumnAnnotation[] Annotations { get; }
+
+    private static DataField ToField(ColumnDefinition column) => column.Type switch
+    {
+        ColumnType.String => new DataField<string>(column.Name, true),
+        ColumnType.Int32 => new DataField<int?>(column.Name),
+        ColumnType.Int64 => new DataField<long?>(column.Name),
+        ColumnType.Double => new DataField<double?>(column.Name),
+        ColumnType.Boolean => new DataField<bool?>(column.Name),
+        ColumnType.Date => new DataField<int?>(column.Name),
+        ColumnType.Timestamp => new DataField<long?>(column.Name),
+        _ => throw new ArgumentOutOfRangeException(nameof(column)),
+    };
+}
+
+/// <summary>
 /// What is handed to Parquet.Net in place of a column's own values, reused from row group to row group (at a row
 /// group's size each is a large object): string slices, and dates and timestamps as the integers Parquet stores.
 /// Parquet.Net's own DateOnly and DateTime encoders write one value at a time through a new byte array each, a tenth
@@ -177,8 +202,8 @@ internal sealed class ParquetBatchWriter : IBatchWriter
 /// </summary>
 internal sealed class ParquetScratch
 {
-    private const int UnixEpochDay = 719162; // new DateOnly(1970, 1, 1).DayNumber
-    private const long UnixEpochMicros = 62135596800000000; // DateTime.UnixEpoch.Ticks / 10
+    private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
+    private static readonly long UnixEpochMicros = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMicrosecond;
     private ReadOnlyMemory<char>[] _slices = [];
     private int[] _days = [];
     private long[] _micros = [];
@@ -186,43 +211,38 @@ internal sealed class ParquetScratch
     /// <summary>Days since 1970-01-01; valid until the next call.</summary>
     public ReadOnlyMemory<int> UnixDays(ReadOnlySpan<DateOnly> dates)
     {
-        if (_days.Length < dates.Length)
-        {
-            _days = new int[Math.Max(dates.Length, _days.Length * 2)];
-        }
-
+        var days = Room(ref _days, dates.Length);
         for (int i = 0; i < dates.Length; i++)
         {
-            _days[i] = dates[i].DayNumber - UnixEpochDay;
+            days[i] = dates[i].DayNumber - UnixEpochDay;
         }
 
-        return _days.AsMemory(0, dates.Length);
+        return days.AsMemory(0, dates.Length);
     }
 
     /// <summary>Microseconds since 1970-01-01T00:00Z of UTC times; valid until the next call.</summary>
     public ReadOnlyMemory<long> UnixMicros(ReadOnlySpan<DateTime> utc)
     {
-        if (_micros.Length < utc.Length)
-        {
-            _micros = new long[Math.Max(utc.Length, _micros.Length * 2)];
-        }
-
+        var micros = Room(ref _micros, utc.Length);
         for (int i = 0; i < utc.Length; i++)
         {
-            _micros[i] = (utc[i].Ticks / 10) - UnixEpochMicros;
+            micros[i] = (utc[i].Ticks / TimeSpan.TicksPerMicrosecond) - UnixEpochMicros;
         }
 
-        return _micros.AsMemory(0, utc.Length);
+        return micros.AsMemory(0, utc.Length);
     }
 
     /// <summary>Room for <paramref name="count"/> string slices.</summary>
-    public ReadOnlyMemory<char>[] Slices(int count)
+    public ReadOnlyMemory<char>[] Slices(int count) => Room(ref _slices, count);
+
+    // Grows by doubling, so a row group a little larger than the last does not allocate again.
+    private static T[] Room<T>(ref T[] buffer, int count)
     {
-        if (_slices.Length < count)
+        if (buffer.Length < count)
         {
-            _slices = new ReadOnlyMemory<char>[Math.Max(count, _slices.Length * 2)];
+            buffer = new T[Math.Max(count, buffer.Length * 2)];
         }
 
-        return _slices;
+        return buffer;
     }
 }

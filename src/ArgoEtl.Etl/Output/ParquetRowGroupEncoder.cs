@@ -14,8 +14,7 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
 {
     private readonly RowBatch _batch;
     private readonly int[] _fieldOf;
-    private readonly TableSchema _schema;
-    private readonly ParquetCompression _compression;
+    private readonly ParquetLayout _layout;
     private readonly ConcurrentBag<MemoryStream> _streams;
     private readonly ParquetScratch _scratch = new();
 
@@ -24,8 +23,7 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
     {
         _batch = new RowBatch(schema, rowGroupRows, quoted);
         _fieldOf = fieldOf;
-        _schema = schema;
-        _compression = compression;
+        _layout = new ParquetLayout(schema, compression);
         _streams = streams;
     }
 
@@ -60,15 +58,15 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
         int rows = _batch.Count;
         var part = _streams.TryTake(out var reused) ? reused : new MemoryStream();
         part.SetLength(0);
-        WritePart(part, _schema, _compression, rows == 0 ? null : _batch, _scratch);
+        WritePart(part, _layout, rows == 0 ? null : _batch, _scratch);
         _batch.Clear();
         return new EncodedPiece(part.GetBuffer(), (int)part.Length, rows, () => _streams.Add(part));
     }
 
     /// <summary>A whole Parquet file holding <paramref name="batch"/> as its one row group, or no row group at all.</summary>
-    public static void WritePart(Stream part, TableSchema schema, ParquetCompression compression, RowBatch? batch, ParquetScratch? scratch = null)
+    public static void WritePart(Stream part, ParquetLayout layout, RowBatch? batch, ParquetScratch? scratch = null)
     {
-        var writer = new ParquetBatchWriter(part, schema, compression, scratch);
+        var writer = new ParquetBatchWriter(part, layout, scratch);
         try
         {
             if (batch is not null)
