@@ -1,30 +1,43 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Output.ParquetEncoding;
 using ArgoEtl.Etl.Output.ParquetMetadata;
 using ArgoEtl.Etl.Schema;
 using Parquet;
 using Parquet.Schema;
+using static ArgoEtl.Etl.Output.ParquetMetadata.ThriftCompact;
 
 namespace ArgoEtl.Etl.Output;
 
 /// <summary>
-/// One Parquet row group per batch. Values go to Parquet.Net dense, with definition levels for nulls, straight from the
-/// reused column buffers; strings go as slices of the column's char buffer, so no string objects are made (which, when
-/// they were, cost a third of the time and most of the memory). Parquet.Net writes into a
-/// <see cref="StatisticsCappingStream"/>, which caps string min/max statistics at <see cref="MaxStatisticsBytes"/>:
-/// Parquet.Net 6.1 stores each chunk's full min and max four times (page header and footer, twice each), so one
-/// 10 MB field made an 88 MB file. The same stream puts back in the footer what Parquet.Net is not asked for or
-/// leaves out: the DATE and TIMESTAMP types of columns handed over as integers (<see cref="ParquetScratch"/>) and
-/// dictionary page offsets.
+/// Writes a Parquet file one row group per batch. Each row group's numbers, booleans, dates and timestamps are encoded
+/// by Parquet.Net, from the reused column buffers, into a standalone file in memory whose pages and column chunks are
+/// moved into this one (<see cref="FooterOffsetMover"/>); its strings are encoded here (<see cref="StringChunkEncoder"/>),
+/// straight from the column's char buffer. The footer is the one Parquet.Net writes for the whole schema
+/// (<see cref="ParquetLayout.FooterTemplate"/>) with this file's row groups in it, so readers see the types
+/// Parquet.Net gives strings, dates and timestamps.
+/// Why strings are not Parquet.Net's: its string path made a fifth of the narrow benchmark's instructions (a count,
+/// an encode and two compares per value in UTF-16, and a byte array per length), and it stores each chunk's full min
+/// and max four times, so one 10 MB field made an 88 MB file; here statistics are capped at
+/// <see cref="MaxStatisticsBytes"/> and stored once.
 /// </summary>
 internal sealed class ParquetBatchWriter : IBatchWriter
 {
     /// <summary>As parquet-mr's column index truncation: long enough to prune on, short enough not to matter.</summary>
     public const int MaxStatisticsBytes = 64;
 
-    private readonly StatisticsCappingStream _output;
+    private static readonly byte[] Magic = "PAR1"u8.ToArray();
+
+    private readonly Stream _output;
     private readonly ParquetLayout _layout;
-    private ParquetWriter? _writer;
     private readonly ParquetScratch _scratch;
+
+    // The RowGroup structs written so far, one after another: the footer's row_groups without their list header.
+    private readonly ArrayBufferWriter<byte> _rowGroups = new();
+    private int _rowGroupCount;
+    private long _rows;
+    private long _position;
 
     public ParquetBatchWriter(Stream output, TableSchema schema, ParquetCompression compression)
         : this(output, new ParquetLayout(schema, compression))
@@ -32,101 +45,276 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     }
 
     /// <param name="layout">The Parquet schema and options, built once by a caller that writes many files (one per row group).</param>
-    /// <param name="scratch">Buffers for what is handed to Parquet.Net, kept by such a caller too.</param>
+    /// <param name="scratch">Buffers and encoders, kept by such a caller too.</param>
     public ParquetBatchWriter(Stream output, ParquetLayout layout, ParquetScratch? scratch = null)
     {
+        _output = output;
         _layout = layout;
-        _scratch = scratch ?? new ParquetScratch();
-        _output = new StatisticsCappingStream(output, MaxStatisticsBytes, layout.Annotations);
+        _scratch = scratch ?? new ParquetScratch(layout);
     }
 
     public async ValueTask WriteAsync(RowBatch batch, CancellationToken cancellationToken)
     {
-        _writer ??= await ParquetWriter.CreateAsync(_layout.Schema, _output, _layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false);
-        using var group = _writer.CreateRowGroup();
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var pages = _scratch.Pages;
+        pages.ResetWrittenCount();
+        var chunks = _scratch.Chunks;
+        foreach (var chunk in chunks)
+        {
+            chunk.ResetWrittenCount();
+        }
+
+        // Chunks go into the file in schema order, as every writer puts them: Parquet.Net's are copied one by one
+        // between the string chunks encoded here.
+        long totalByteSize = 0;
+        ReadOnlyMemory<byte> parquetNet = default;
+        ReadOnlyMemory<byte> parquetNetFooter = default;
+        if (_layout.ParquetNetSchema is { } parquetNetSchema)
+        {
+            (parquetNet, totalByteSize) = await WriteParquetNetColumnsAsync(parquetNetSchema, batch, cancellationToken).ConfigureAwait(false);
+            parquetNetFooter = parquetNet[_scratch.ParquetNetFooter];
+        }
+
+        int next = 0;
         for (int c = 0; c < batch.Columns.Length; c++)
         {
-            var field = _layout.Fields[c];
-            var column = batch.Columns[c];
-            ReadOnlyMemory<int> levels = column.DefinitionLevels.AsMemory(0, batch.Count);
-            switch (column)
+            long chunkStart = _position + pages.WrittenCount;
+            if (batch.Columns[c] is StringColumnBuffer strings)
             {
-                case StringColumnBuffer s:
-                    await group.WriteAllPartsAsync<ReadOnlyMemory<char>>(field, Slices(s), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<int> v:
-                    await group.WriteAllPartsAsync<int>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<long> v:
-                    await group.WriteAllPartsAsync<long>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<double> v:
-                    await group.WriteAllPartsAsync<double>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<bool> v:
-                    await group.WriteAllPartsAsync<bool>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<DateOnly> v:
-                    await group.WriteAllPartsAsync<int>(field, _scratch.UnixDays(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                case ValueColumnBuffer<DateTime> v:
-                    await group.WriteAllPartsAsync<long>(field, _scratch.UnixMicros(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
-                    break;
-                default:
-                    throw new InvalidOperationException($"No Parquet mapping for column '{field.Name}'.");
+                totalByteSize += _scratch.Strings.Encode(strings, batch.Count, _layout.Names[c], chunkStart, pages, chunks[c]);
+                continue;
             }
+
+            var (structRange, pagesRange) = _scratch.ParquetNetChunks[next++];
+            var mover = _scratch.Movers[c];
+            mover.Shift = chunkStart - pagesRange.Start.Value;
+            mover.PagesEnd = _scratch.ParquetNetFooter.Start.Value;
+            int pos = 0;
+            mover.CopyColumnChunk(parquetNetFooter.Span[structRange], ref pos, 3);
+            pages.Write(parquetNet.Span[pagesRange]);
         }
+
+        // RowGroup: 1 columns, in schema order; 2 total_byte_size; 3 num_rows.
+        short last = 0;
+        WriteFieldHeader(_rowGroups, List, 1, ref last);
+        WriteListHeader(_rowGroups, chunks.Length, Struct);
+        foreach (var chunk in chunks)
+        {
+            _rowGroups.Write(chunk.WrittenSpan);
+        }
+
+        WriteFieldHeader(_rowGroups, I64, 2, ref last);
+        WriteInteger(_rowGroups, totalByteSize);
+        WriteFieldHeader(_rowGroups, I64, 3, ref last);
+        WriteInteger(_rowGroups, batch.Count);
+        WriteByte(_rowGroups, FieldStop);
+
+        await _output.WriteAsync(pages.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        _position += pages.WrittenCount;
+        _rows += batch.Count;
+        _rowGroupCount++;
     }
 
     public async ValueTask CompleteAsync(CancellationToken cancellationToken)
     {
         // An input with a header and no rows still produces a valid Parquet file with the schema and no row groups.
-        _writer ??= await ParquetWriter.CreateAsync(_layout.Schema, _output, _layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false);
-        _output.BeginFooter();
-        await _writer.DisposeAsync().ConfigureAwait(false);
-        _writer = null;
-        await _output.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
+        var footer = new ArrayBufferWriter<byte>(_rowGroups.WrittenCount + _layout.FooterTemplate.Length + 16);
+        FooterTemplate.Write(_layout.FooterTemplate, _rows, _rowGroupCount, _rowGroups.WrittenSpan, footer);
+        WriteInt32LittleEndian(footer, footer.WrittenCount);
+        footer.Write(Magic);
+        await _output.WriteAsync(footer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _position += footer.WrittenCount;
     }
 
-    public async ValueTask DisposeAsync()
+    // Nothing is held open between calls: a writer given up on leaves a file without a footer, which its caller drops.
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        if (_writer is not null)
+        if (_position == 0)
         {
-            _output.Abandon();
-            await _writer.DisposeAsync().ConfigureAwait(false);
+            await _output.WriteAsync(Magic, cancellationToken).ConfigureAwait(false);
+            _position = Magic.Length;
         }
     }
 
-    // Each non-null value as a slice of the column's char buffer: Parquet.Net's native string form, so no string
-    // objects are made. The buffer is not reused until the next batch, after this row group is written.
-    private ReadOnlyMemory<ReadOnlyMemory<char>> Slices(StringColumnBuffer column)
+    // Parquet.Net writes the row group's other columns as a file of their own in memory; returns that file and its
+    // row group's total_byte_size, with where each column chunk's struct and pages are in _scratch.
+    private async ValueTask<(ReadOnlyMemory<byte> File, long TotalByteSize)> WriteParquetNetColumnsAsync(ParquetSchema schema, RowBatch batch, CancellationToken cancellationToken)
     {
-        var slices = _scratch.Slices(column.ValueCount);
-        for (int i = 0; i < column.ValueCount; i++)
+        var file = _scratch.ParquetNetFile;
+        file.SetLength(0);
+        await using (var writer = await ParquetWriter.CreateAsync(schema, file, _layout.Options, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            slices[i] = new ReadOnlyMemory<char>(column.Chars, column.Starts[i], column.Lengths[i]);
+            using var group = writer.CreateRowGroup();
+            for (int i = 0; i < _layout.ParquetNetColumns.Length; i++)
+            {
+                var field = _layout.ParquetNetFields[i];
+                var column = batch.Columns[_layout.ParquetNetColumns[i]];
+                ReadOnlyMemory<int> levels = column.DefinitionLevels.AsMemory(0, batch.Count);
+                switch (column)
+                {
+                    case ValueColumnBuffer<int> v:
+                        await group.WriteAllPartsAsync<int>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ValueColumnBuffer<long> v:
+                        await group.WriteAllPartsAsync<long>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ValueColumnBuffer<double> v:
+                        await group.WriteAllPartsAsync<double>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ValueColumnBuffer<bool> v:
+                        await group.WriteAllPartsAsync<bool>(field, v.Values.AsMemory(0, v.ValueCount), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ValueColumnBuffer<DateOnly> v:
+                        await group.WriteAllPartsAsync<int>(field, _scratch.UnixDays(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ValueColumnBuffer<DateTime> v:
+                        await group.WriteAllPartsAsync<long>(field, _scratch.UnixMicros(v.Values.AsSpan(0, v.ValueCount)), levels, null, cancellationToken).ConfigureAwait(false);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"No Parquet mapping for column '{field.Name}'.");
+                }
+            }
         }
 
-        return slices.AsMemory(0, column.ValueCount);
+        var written = file.GetBuffer().AsMemory(0, (int)file.Length);
+        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(written.Span[^8..^4]);
+        int footerStart = written.Length - 8 - footerLength;
+        _scratch.ParquetNetFooter = footerStart..(footerStart + footerLength);
+        long totalByteSize = FindColumnChunks(written.Span.Slice(footerStart, footerLength), footerStart);
+        return (written, totalByteSize);
+    }
+
+    // FileMetaData 4 row_groups, its one RowGroup: 1 columns, 2 total_byte_size. Each ColumnChunk's struct is
+    // recorded, with its pages: from its dictionary page (if any) or data page, total_compressed_size long, which
+    // Parquet.Net writes chunk after chunk from byte 4 to the footer.
+    private long FindColumnChunks(ReadOnlySpan<byte> footer, int pagesEnd)
+    {
+        long totalByteSize = 0;
+        int chunks = 0;
+        long expectedStart = Magic.Length;
+        int pos = 0;
+        short lastId = 0;
+        while (NextField(footer, ref pos, ref lastId, "Parquet.Net footer", out byte type, out short id))
+        {
+            if (id != 4 || type != List)
+            {
+                SkipOrThrow(footer, ref pos, type);
+                continue;
+            }
+
+            if (!TryReadListHeader(footer, ref pos, out int groups, out _) || groups != 1)
+            {
+                throw Malformed($"Parquet.Net wrote {groups} row groups where one was asked for");
+            }
+
+            short lastInGroup = 0;
+            while (NextField(footer, ref pos, ref lastInGroup, "Parquet.Net row group", out byte groupType, out short groupId))
+            {
+                if (groupId == 1 && groupType == List)
+                {
+                    if (!TryReadListHeader(footer, ref pos, out chunks, out _) || chunks != _layout.ParquetNetColumns.Length)
+                    {
+                        throw Malformed("Parquet.Net's row group has another number of columns than its schema");
+                    }
+
+                    for (int i = 0; i < chunks; i++)
+                    {
+                        int structStart = pos;
+                        var (pagesStart, pagesLength) = ChunkPages(footer, ref pos);
+                        if (pagesStart != expectedStart)
+                        {
+                            throw Malformed($"Parquet.Net's column chunk {i + 1} starts at {pagesStart}, not right after the one before ({expectedStart})");
+                        }
+
+                        expectedStart = pagesStart + pagesLength;
+                        _scratch.ParquetNetChunks[i] = (structStart..pos, (int)pagesStart..(int)expectedStart);
+                    }
+                }
+                else if (groupId == 2 && groupType == I64)
+                {
+                    totalByteSize = ReadInteger(footer, ref pos);
+                }
+                else
+                {
+                    SkipOrThrow(footer, ref pos, groupType);
+                }
+            }
+        }
+
+        if (chunks != _layout.ParquetNetColumns.Length || expectedStart != pagesEnd)
+        {
+            throw Malformed("Parquet.Net's column chunks do not fill its file's pages");
+        }
+
+        return totalByteSize;
+    }
+
+    // ColumnChunk 3 meta_data: 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset.
+    private static (long Start, long Length) ChunkPages(ReadOnlySpan<byte> footer, ref int pos)
+    {
+        long length = -1;
+        long dataPage = -1;
+        long? dictionaryPage = null;
+        short lastInChunk = 0;
+        while (NextField(footer, ref pos, ref lastInChunk, "Parquet.Net column chunk", out byte type, out short id))
+        {
+            if (id != 3 || type != Struct)
+            {
+                SkipOrThrow(footer, ref pos, type);
+                continue;
+            }
+
+            short lastInMeta = 0;
+            while (NextField(footer, ref pos, ref lastInMeta, "Parquet.Net column metadata", out byte metaType, out short metaId))
+            {
+                switch (metaId)
+                {
+                    case 7 when metaType == I64:
+                        length = ReadInteger(footer, ref pos);
+                        break;
+                    case 9 when metaType == I64:
+                        dataPage = ReadInteger(footer, ref pos);
+                        break;
+                    case 11 when metaType == I64:
+                        dictionaryPage = ReadInteger(footer, ref pos);
+                        break;
+                    default:
+                        SkipOrThrow(footer, ref pos, metaType);
+                        break;
+                }
+            }
+        }
+
+        return length >= 0 && dataPage >= 0 ? (dictionaryPage ?? dataPage, length) : throw Malformed("a Parquet.Net column chunk without its offset or size");
+    }
+
+    private static void SkipOrThrow(ReadOnlySpan<byte> data, ref int pos, byte type)
+    {
+        if (!TrySkipValue(data, ref pos, type, 1))
+        {
+            throw Malformed("truncated Parquet.Net footer");
+        }
     }
 }
 
 /// <summary>
-/// What every part of one output shares: the Parquet schema, Parquet.Net's options with the per-column encoding hints,
-/// and the logical types the footer rewrite puts back. Built once per encoder rather than once per row group.
+/// What every part of one output shares: which columns Parquet.Net encodes, its schema and options for them, and the
+/// footer Parquet.Net writes for the whole schema, from which every part's footer is made. Built once per encoder
+/// rather than once per row group.
 /// </summary>
 internal sealed class ParquetLayout
 {
     public ParquetLayout(TableSchema schema, ParquetCompression compression)
     {
-        Fields = schema.Columns.Select(ToField).ToArray();
-        Schema = new ParquetSchema(Fields);
-        Annotations = schema.Columns.Select(c => c.Type switch
-        {
-            ColumnType.Date => ColumnAnnotation.Date,
-            ColumnType.Timestamp => ColumnAnnotation.TimestampMicrosUtc,
-            _ => ColumnAnnotation.None,
-        }).ToArray();
+        Compression = compression;
+        Names = schema.Columns.Select(c => c.Name).ToArray();
+        ParquetNetColumns = Enumerable.Range(0, schema.Columns.Count).Where(c => schema.Columns[c].Type != ColumnType.String).ToArray();
+        ParquetNetFields = ParquetNetColumns.Select(c => EncodedField(schema.Columns[c])).ToArray();
+        ParquetNetSchema = ParquetNetFields.Length > 0 ? new ParquetSchema(ParquetNetFields) : null;
         Options = new ParquetOptions
         {
             CompressionMethod = compression switch
@@ -147,66 +335,110 @@ internal sealed class ParquetLayout
         // in use (DuckDB, Arrow, Spark, Parquet.Net) reads it; Parquet.Net 4 wrote integers this way by default.
         // Not dates and timestamps, though they go over as integers: Parquet.Net 6.1 cannot read DELTA_BINARY_PACKED
         // into a DateOnly or DateTime.
-        //
-        // Strings as a dictionary where a row group has few distinct values (cities, names, status words), as DuckDB,
-        // Arrow and Spark write them: each distinct value is UTF-8-encoded, compared for statistics and compressed once,
-        // and the rows are bit-packed indexes; on the wide benchmark file this is 12 % fewer instructions and a sixth
-        // less Parquet. Parquet.Net dictionary-encodes only on this hint, and gives up where over 80 % of the values
-        // differ. It judges that on the first 4096 values, so a column of ids or free text costs one small sample, not
-        // a full hash of the row group.
-        for (int i = 0; i < Fields.Length; i++)
+        for (int i = 0; i < ParquetNetColumns.Length; i++)
         {
-            EncodingHint? hint = schema.Columns[i].Type switch
+            if (schema.Columns[ParquetNetColumns[i]].Type is ColumnType.Int32 or ColumnType.Int64)
             {
-                ColumnType.Int32 or ColumnType.Int64 => EncodingHint.DeltaBinaryPacked,
-                ColumnType.String => EncodingHint.Dictionary,
-                _ => null,
-            };
-
-            if (hint is { } chosen)
-            {
-                Options.ColumnEncodingHints[Fields[i].Path.ToString()] = chosen;
+                Options.ColumnEncodingHints[ParquetNetFields[i].Path.ToString()] = EncodingHint.DeltaBinaryPacked;
             }
         }
 
-        Options.DictionaryEncodingSampleSize = 4096;
+        FooterTemplate = ReferenceFooter(schema);
     }
 
-    public DataField[] Fields { get; }
+    public ParquetCompression Compression { get; }
 
-    public ParquetSchema Schema { get; }
+    public string[] Names { get; }
+
+    /// <summary>The columns Parquet.Net encodes (all but strings), as indexes into the schema, in order.</summary>
+    public int[] ParquetNetColumns { get; }
+
+    public DataField[] ParquetNetFields { get; }
+
+    /// <summary>Null when every column is a string.</summary>
+    public ParquetSchema? ParquetNetSchema { get; }
 
     public ParquetOptions Options { get; }
 
-    public ColumnAnnotation[] Annotations { get; }
+    /// <summary>
+    /// The footer (FileMetaData) of an empty file Parquet.Net writes for the schema with each column's own type:
+    /// strings as UTF8, dates as DATE, timestamps as TIMESTAMP(UTC, MICROS). Parts' footers are this one with their
+    /// rows and row groups, so the schema is exactly what Parquet.Net would write, though Parquet.Net is handed dates
+    /// and timestamps as integers and no strings at all.
+    /// </summary>
+    public byte[] FooterTemplate { get; }
 
-    private static DataField ToField(ColumnDefinition column) => column.Type switch
+    // What Parquet.Net is given: dates and timestamps as the integers Parquet stores (see ParquetScratch).
+    private static DataField EncodedField(ColumnDefinition column) => column.Type switch
     {
-        ColumnType.String => new DataField<string>(column.Name, true),
-        ColumnType.Int32 => new DataField<int?>(column.Name),
-        ColumnType.Int64 => new DataField<long?>(column.Name),
+        ColumnType.Int32 or ColumnType.Date => new DataField<int?>(column.Name),
+        ColumnType.Int64 or ColumnType.Timestamp => new DataField<long?>(column.Name),
         ColumnType.Double => new DataField<double?>(column.Name),
         ColumnType.Boolean => new DataField<bool?>(column.Name),
-        ColumnType.Date => new DataField<int?>(column.Name),
-        ColumnType.Timestamp => new DataField<long?>(column.Name),
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
+
+    private static DataField DeclaredField(ColumnDefinition column) => column.Type switch
+    {
+        ColumnType.String => new DataField<string>(column.Name, true),
+        ColumnType.Date => new DataField<DateOnly?>(column.Name),
+        ColumnType.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: true),
+        _ => EncodedField(column),
+    };
+
+    private static byte[] ReferenceFooter(TableSchema schema)
+    {
+        using var file = new MemoryStream();
+        var writer = ParquetWriter.CreateAsync(new ParquetSchema(schema.Columns.Select(DeclaredField).ToArray()), file).GetAwaiter().GetResult();
+        writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        ReadOnlySpan<byte> written = file.GetBuffer().AsSpan(0, (int)file.Length);
+        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(written[^8..^4]);
+        return written.Slice(written.Length - 8 - footerLength, footerLength).ToArray();
+    }
 }
 
 /// <summary>
-/// What is handed to Parquet.Net in place of a column's own values, reused from row group to row group (at a row
-/// group's size each is a large object): string slices, and dates and timestamps as the integers Parquet stores.
-/// Parquet.Net's own DateOnly and DateTime encoders write one value at a time through a new byte array each, a tenth
-/// of a wide file's instructions; as INT32 days and INT64 microseconds since the epoch they take its bulk integer
-/// path, and <see cref="ColumnAnnotation"/> gives the footer the same DATE and TIMESTAMP(UTC, MICROS) types back.
+/// What one worker reuses from row group to row group (at a row group's size each buffer is a large object): the
+/// pages and column chunks of the row group being written, Parquet.Net's file for its columns, the string encoder,
+/// and dates and timestamps as the integers Parquet stores. Parquet.Net's own DateOnly and DateTime encoders write one
+/// value at a time through a new byte array each, a tenth of a wide file's instructions; as INT32 days and INT64
+/// microseconds since the epoch they take its bulk integer path, and the footer keeps the DATE and TIMESTAMP types
+/// (<see cref="ParquetLayout.FooterTemplate"/>).
 /// </summary>
 internal sealed class ParquetScratch
 {
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
     private static readonly long UnixEpochMicros = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMicrosecond;
-    private ReadOnlyMemory<char>[] _slices = [];
     private int[] _days = [];
     private long[] _micros = [];
+
+    public ParquetScratch(ParquetLayout layout)
+    {
+        Chunks = layout.Names.Select(_ => new ArrayBufferWriter<byte>()).ToArray();
+        Movers = Chunks.Select(chunk => new FooterOffsetMover(chunk)).ToArray();
+        ParquetNetChunks = new (Range, Range)[layout.ParquetNetColumns.Length];
+        Strings = new StringChunkEncoder(new PageCompressor(layout.Compression), ParquetBatchWriter.MaxStatisticsBytes);
+    }
+
+    /// <summary>The pages of the row group being written.</summary>
+    public ArrayBufferWriter<byte> Pages { get; } = new();
+
+    /// <summary>Each column's ColumnChunk struct for the row group being written.</summary>
+    public ArrayBufferWriter<byte>[] Chunks { get; }
+
+    /// <summary>Per column, what moves Parquet.Net's ColumnChunk into <see cref="Chunks"/>.</summary>
+    public FooterOffsetMover[] Movers { get; }
+
+    /// <summary>Where Parquet.Net writes its columns of the row group.</summary>
+    public MemoryStream ParquetNetFile { get; } = new();
+
+    /// <summary>Where the footer is in <see cref="ParquetNetFile"/>.</summary>
+    public Range ParquetNetFooter { get; set; }
+
+    /// <summary>Per Parquet.Net column, its ColumnChunk struct in the footer and its pages in the file.</summary>
+    public (Range Struct, Range Pages)[] ParquetNetChunks { get; }
+
+    public StringChunkEncoder Strings { get; }
 
     /// <summary>Days since 1970-01-01; valid until the next call.</summary>
     public ReadOnlyMemory<int> UnixDays(ReadOnlySpan<DateOnly> dates)
@@ -231,9 +463,6 @@ internal sealed class ParquetScratch
 
         return micros.AsMemory(0, utc.Length);
     }
-
-    /// <summary>Room for <paramref name="count"/> string slices.</summary>
-    public ReadOnlyMemory<char>[] Slices(int count) => Room(ref _slices, count);
 
     // Grows by doubling, so a row group a little larger than the last does not allocate again.
     private static T[] Room<T>(ref T[] buffer, int count)

@@ -16,7 +16,7 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
     private readonly int[] _fieldOf;
     private readonly ParquetLayout _layout;
     private readonly ConcurrentBag<MemoryStream> _streams;
-    private readonly ParquetScratch _scratch = new();
+    private readonly ParquetScratch _scratch;
 
     /// <param name="streams">Part buffers shared by all workers: a part's stream comes back once it is written.</param>
     public ParquetRowGroupEncoder(TableSchema schema, int[] fieldOf, int rowGroupRows, bool quoted, ParquetCompression compression, ConcurrentBag<MemoryStream> streams)
@@ -24,6 +24,7 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
         _batch = new RowBatch(schema, rowGroupRows, quoted);
         _fieldOf = fieldOf;
         _layout = new ParquetLayout(schema, compression);
+        _scratch = new ParquetScratch(_layout);
         _streams = streams;
     }
 

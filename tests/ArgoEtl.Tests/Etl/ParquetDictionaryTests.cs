@@ -37,6 +37,41 @@ public sealed class ParquetDictionaryTests
         return output.ToArray();
     }
 
+    // Dictionary indexes of every bit width from 1 to 13, in runs of every length (bit-packed between RLE runs,
+    // a run cut by a group of eight, a last group padded), with nulls among them and non-ASCII entries.
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 1)]
+    [InlineData(3, 5)]
+    [InlineData(64, 3)]
+    [InlineData(65, 9)]
+    [InlineData(120, 1)]
+    [InlineData(257, 13)]
+    [InlineData(1000, 2)]
+    [InlineData(4000, 1)]
+    public async Task Dictionary_columns_of_any_size_read_back_value_for_value(int distinct, int longestRun)
+    {
+        const int Rows = 20_003;
+        var random = new Random(distinct * 31 + longestRun);
+        var expected = new string?[Rows];
+        for (int i = 0; i < Rows;)
+        {
+            string? value = random.Next(10) == 0 ? null : $"{(random.Next(2) == 0 ? "Müller" : "kim")}-{random.Next(distinct)}";
+            for (int run = random.Next(1, longestRun + 1); run > 0 && i < Rows; run--)
+            {
+                expected[i++] = value;
+            }
+        }
+
+        string csv = "id,name\n" + string.Concat(expected.Select((v, i) => $"{i},{v}\n"));
+        var output = new MemoryStream();
+        var options = new TransformOptions { Schema = Schema("id:int32,name:string"), RowGroupSize = 20_000, Format = OutputFormat.Parquet };
+        CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, options, "names.csv");
+
+        var (columns, _, _) = await ReadParquetAsync(new MemoryStream(output.ToArray()));
+        Assert.Equal(expected, columns["name"].Cast<string?>());
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

@@ -5,11 +5,11 @@ using static ArgoEtl.Etl.Output.ParquetMetadata.ThriftCompact;
 namespace ArgoEtl.Etl.Output.ParquetMetadata;
 
 /// <summary>
-/// Joins standalone Parquet files ("parts"), each written by its own Parquet.Net writer with the same schema and
-/// options, into one Parquet file, so that row groups can be encoded on several threads and written out by one.
+/// Joins standalone Parquet files ("parts"), each written by its own <see cref="ParquetBatchWriter"/> with the same
+/// schema and options, into one Parquet file, so that row groups can be encoded on several threads and written out by one.
 /// A part's pages are copied as they are, in one write; its row groups go into the merged footer with every absolute
 /// file offset moved by where the part's pages landed, sizes unchanged. The rest of the footer is the first part's,
-/// copied field by field as <see cref="ParquetStatisticsRewriter"/> does, so fields this code does not know survive.
+/// copied field by field (<see cref="FooterTemplate"/>), so fields this code does not know survive.
 /// The output is forward-only (a network or temp stream): positions are counted here, never asked of it, and it is
 /// not disposed. Cost: one walk of each part's footer (per row group and column), no per-byte work on page data.
 /// Field ids are those of parquet.thrift (FileMetaData, RowGroup, ColumnChunk, ColumnMetaData). One thread appends,
@@ -22,14 +22,6 @@ internal sealed class ParquetPartStitcher
 
     // "PAR1", the footer (at least its stop byte), its 4-byte length and "PAR1" again.
     private const int SmallestPartLength = MagicLength + 1 + 4 + MagicLength;
-
-    private enum Kind
-    {
-        Other,
-        RowGroup,
-        ColumnChunk,
-        ColumnMetaData,
-    }
 
     private readonly Stream _output;
 
@@ -50,15 +42,15 @@ internal sealed class ParquetPartStitcher
     private bool _outputUnknown;
     private bool _completed;
 
-    // The part being appended: the range its offsets must fall in and how far they move.
-    private long _partPagesEnd;
-    private long _shift;
+    // The part being appended: its row groups' offsets are moved by where its pages land.
+    private readonly FooterOffsetMover _mover;
     private int _stagedRowGroups;
 
     public ParquetPartStitcher(Stream output)
     {
         ArgumentNullException.ThrowIfNull(output);
         _output = output;
+        _mover = new FooterOffsetMover(_staged);
     }
 
     /// <summary>Rows appended so far: the sum of the parts' num_rows.</summary>
@@ -155,8 +147,8 @@ internal sealed class ParquetPartStitcher
 
         int footerStart = part.Length - MagicLength - 4 - footerLength;
         ReadOnlySpan<byte> footer = part.Slice(footerStart, footerLength);
-        _partPagesEnd = footerStart;
-        _shift = shift;
+        _mover.PagesEnd = footerStart;
+        _mover.Shift = shift;
         _staged.ResetWrittenCount();
         _stagedRowGroups = -1;
 
@@ -236,146 +228,13 @@ internal sealed class ParquetPartStitcher
         _stagedRowGroups = 0;
         for (int i = 0; i < count; i++)
         {
-            CopyStruct(footer, ref pos, Kind.RowGroup, 1);
+            _mover.RowGroupOrdinal = _rowGroupCount + _stagedRowGroups;
+            _mover.CopyRowGroup(footer, ref pos, 1);
             _stagedRowGroups++;
         }
     }
 
-    // Copies a RowGroup, ColumnChunk or ColumnMetaData field by field into _staged, moving offsets and numbering
-    // row groups; everything else, known or not, as raw bytes.
-    private void CopyStruct(ReadOnlySpan<byte> data, ref int pos, Kind kind, int depth)
-    {
-        short lastIn = 0;
-        short lastOut = 0;
-        while (true)
-        {
-            if (!NextField(data, ref pos, ref lastIn, "struct in a part's footer", out byte type, out short id))
-            {
-                WriteByte(_staged, FieldStop);
-                return;
-            }
-
-            if (Unsupported(kind, id) is { } why)
-            {
-                throw Malformed(why);
-            }
-
-            WriteFieldHeader(_staged, type, id, ref lastOut);
-            Kind child = ChildKind(kind, id);
-            if (child != Kind.Other && type == Struct)
-            {
-                CopyStruct(data, ref pos, child, depth + 1);
-            }
-            else if (child != Kind.Other && type == List)
-            {
-                CopyStructList(data, ref pos, child, depth + 1);
-            }
-            else if (type is I32 or I64 && IsOffset(kind, id))
-            {
-                WriteInteger(_staged, Moved(ReadInteger(data, ref pos)));
-            }
-            else if (type == I16 && kind == Kind.RowGroup && id == 7)
-            {
-                // RowGroup.ordinal: the row group's place in the file, which is no longer its place in the part.
-                ReadInteger(data, ref pos);
-                int ordinal = _rowGroupCount + _stagedRowGroups;
-                WriteInteger(_staged, ordinal <= short.MaxValue ? ordinal : throw Malformed("more row groups than an i16 ordinal can number"));
-            }
-            else
-            {
-                CopyValue(data, ref pos, _staged, type, depth + 1);
-            }
-        }
-    }
-
-    private void CopyStructList(ReadOnlySpan<byte> data, ref int pos, Kind elementKind, int depth)
-    {
-        if (!TryReadListHeader(data, ref pos, out int count, out byte elementType))
-        {
-            throw Malformed("truncated list in a part's footer");
-        }
-
-        WriteListHeader(_staged, count, elementType);
-        for (int i = 0; i < count; i++)
-        {
-            if (elementType == Struct)
-            {
-                CopyStruct(data, ref pos, elementKind, depth);
-            }
-            else
-            {
-                CopyElement(data, ref pos, _staged, elementType, depth);
-            }
-        }
-    }
-
-    // An offset in a part points into its pages; one outside them means the part is not what it claims to be, and
-    // moving it would make the stitched file point into another part. The deprecated ColumnChunk.file_offset may
-    // point just past its chunk, which for the last chunk is the footer's start.
-    private long Moved(long offset) =>
-        offset >= MagicLength && offset <= _partPagesEnd ? offset + _shift : throw Malformed($"an offset ({offset}) outside the part's pages (4..{_partPagesEnd})");
-
     // The first part's footer was walked when it was appended, so it is read here without checks.
-    private void WriteMergedFooter(ArrayBufferWriter<byte> footer)
-    {
-        ReadOnlySpan<byte> first = _firstFooter;
-        int pos = 0;
-        short lastIn = 0;
-        short lastOut = 0;
-        while (true)
-        {
-            TryReadFieldHeader(first, ref pos, ref lastIn, out byte type, out short id);
-            if (type == FieldStop)
-            {
-                WriteByte(footer, FieldStop);
-                return;
-            }
-
-            WriteFieldHeader(footer, type, id, ref lastOut);
-            if (id == 3 && type == I64)
-            {
-                ReadInteger(first, ref pos);
-                WriteInteger(footer, RowCount);
-            }
-            else if (id == 4 && type == List)
-            {
-                TrySkipValue(first, ref pos, type, 1);
-                WriteListHeader(footer, _rowGroupCount, Struct);
-                footer.Write(_rowGroups.WrittenSpan);
-            }
-            else
-            {
-                CopyValue(first, ref pos, footer, type, 1);
-            }
-        }
-    }
-
-    private static Kind ChildKind(Kind parent, short id) => (parent, id) switch
-    {
-        (Kind.RowGroup, 1) => Kind.ColumnChunk,
-        (Kind.ColumnChunk, 3) => Kind.ColumnMetaData,
-        _ => Kind.Other,
-    };
-
-    // Every absolute position in parquet.thrift's footer: RowGroup 5 file_offset; ColumnChunk 2 file_offset,
-    // 6 column_index_offset (4 offset_index_offset is refused, see Unsupported); ColumnMetaData 9 data_page_offset,
-    // 10 index_page_offset, 11 dictionary_page_offset, 14 bloom_filter_offset.
-    private static bool IsOffset(Kind kind, short id) => (kind, id) switch
-    {
-        (Kind.RowGroup, 5) => true,
-        (Kind.ColumnChunk, 2) or (Kind.ColumnChunk, 6) => true,
-        (Kind.ColumnMetaData, 9) or (Kind.ColumnMetaData, 10) or (Kind.ColumnMetaData, 11) or (Kind.ColumnMetaData, 14) => true,
-        _ => false,
-    };
-
-    // What moving the footer's offsets cannot make right; Parquet.Net 6.1 writes none of these.
-    private static string? Unsupported(Kind kind, short id) => (kind, id) switch
-    {
-        (Kind.ColumnChunk, 1) => "a column chunk in another file (file_path), whose offsets are not the part's",
-
-        // An OffsetIndex lies among the copied bytes and holds each page's absolute offset, which would stay behind.
-        (Kind.ColumnChunk, 4) => "a page offset index, whose page offsets are not moved",
-        (Kind.ColumnChunk, 9) => "encrypted column metadata, whose offsets cannot be read",
-        _ => null,
-    };
+    private void WriteMergedFooter(ArrayBufferWriter<byte> footer) =>
+        FooterTemplate.Write(_firstFooter, RowCount, _rowGroupCount, _rowGroups.WrittenSpan, footer);
 }

@@ -4,9 +4,10 @@ using System.Buffers.Binary;
 namespace ArgoEtl.Etl.Output.ParquetMetadata;
 
 /// <summary>
-/// The few pieces of the Thrift compact protocol needed to re-encode Parquet page headers and footers. Parquet.Net
-/// keeps its own codec internal, so <see cref="ParquetStatisticsRewriter"/> and <see cref="ParquetPartStitcher"/> walk the bytes with these: a field is
-/// read as (id, type) and its value either copied as raw bytes or decoded where it has to change.
+/// The few pieces of the Thrift compact protocol needed to write Parquet page headers and column chunks and to move
+/// footers' offsets. Parquet.Net keeps its own codec internal, so <see cref="ParquetPartStitcher"/> and
+/// <see cref="FooterOffsetMover"/> walk the bytes with these: a field is read as (id, type) and its value either
+/// copied as raw bytes or decoded where it has to change.
 /// </summary>
 internal static class ThriftCompact
 {

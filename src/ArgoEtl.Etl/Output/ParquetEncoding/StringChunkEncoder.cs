@@ -1,0 +1,388 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text;
+using ArgoEtl.Etl.Csv;
+using ArgoEtl.Etl.Output.ParquetMetadata;
+using static ArgoEtl.Etl.Output.ParquetMetadata.ThriftCompact;
+
+namespace ArgoEtl.Etl.Output.ParquetEncoding;
+
+/// <summary>
+/// Encodes one row group's string column as a Parquet column chunk, straight from the column's char buffer: one data
+/// page, PLAIN or, where the column has few distinct values, a dictionary page and PLAIN_DICTIONARY indexes, as
+/// Parquet.Net writes them. Parquet.Net's own string path counts, encodes and compares every value as UTF-16 one call
+/// at a time, a fifth of the narrow benchmark file's instructions; here an ASCII row group is narrowed to bytes in one
+/// pass, each value is a 16-byte copy, and min/max are found on the UTF-8 bytes as they are written (bytewise, as
+/// Parquet orders strings). The statistics are capped at <see cref="ParquetBatchWriter.MaxStatisticsBytes"/> and
+/// written once, in the footer. Field ids and enum values are parquet.thrift's. Not thread-safe: one per worker.
+/// </summary>
+internal sealed class StringChunkEncoder
+{
+    // parquet.thrift: Type.BYTE_ARRAY; Encoding PLAIN, PLAIN_DICTIONARY, RLE; PageType DATA_PAGE, DICTIONARY_PAGE.
+    private const int ByteArrayType = 6;
+    private const int PlainEncoding = 0;
+    private const int PlainDictionaryEncoding = 2;
+    private const int RleEncoding = 3;
+    private const int DataPage = 0;
+    private const int DictionaryPage = 2;
+
+    // As Parquet.Net's DictionaryEncodingThreshold and the sample size ParquetLayout gives it: a column whose first
+    // 4096 values, or whose row group, is over 80 % distinct values is written plain.
+    private const double DictionaryThreshold = 0.8;
+    private const int DictionarySampleSize = 4096;
+
+    // A value up to this long is copied as one 16-byte block, into room the buffers keep past their ends.
+    private const int BlockCopy = 16;
+
+    private readonly PageCompressor _compressor;
+    private readonly int _maxStatisticsBytes;
+    private readonly ArrayBufferWriter<byte> _page = new();
+    private readonly ArrayBufferWriter<byte> _compressed = new();
+    private readonly ArrayBufferWriter<byte> _header = new();
+    private readonly Dictionary<ReadOnlyMemory<char>, int> _dictionary = new(CharsComparer.Instance);
+    private byte[] _ascii = [];
+    private int[] _indexes = [];
+    private int[] _distinctStarts = [];
+    private int[] _distinctLengths = [];
+    private long _uncompressedChunk;
+
+    public StringChunkEncoder(PageCompressor compressor, int maxStatisticsBytes)
+    {
+        _compressor = compressor;
+        _maxStatisticsBytes = maxStatisticsBytes;
+    }
+
+    /// <summary>
+    /// Appends the chunk's pages to <paramref name="pages"/>, whose end is at <paramref name="chunkStart"/> in the file,
+    /// and its ColumnChunk struct (offsets, sizes, statistics) to <paramref name="chunk"/>. Returns the chunk's
+    /// uncompressed size, headers included, for the row group's total_byte_size.
+    /// </summary>
+    public long Encode(StringColumnBuffer column, int rows, string name, long chunkStart, ArrayBufferWriter<byte> pages, ArrayBufferWriter<byte> chunk)
+    {
+        int pagesBefore = pages.WrittenCount;
+        _uncompressedChunk = 0;
+        long? dictionaryPageOffset = null;
+        Bounds bounds = default;
+        bool dictionary = TryDictionary(column, out int distinct);
+        if (dictionary)
+        {
+            // The dictionary page: each distinct value once, so its min and max are the chunk's.
+            dictionaryPageOffset = chunkStart;
+            _page.ResetWrittenCount();
+            bounds = WritePlain(column, _distinctStarts.AsSpan(0, distinct), _distinctLengths.AsSpan(0, distinct), _page);
+            WritePage(DictionaryPage, distinct, PlainDictionaryEncoding, pages);
+        }
+
+        long dataPageOffset = chunkStart + (pages.WrittenCount - pagesBefore);
+        _page.ResetWrittenCount();
+        RleBitPackedHybrid.EncodeWithLength(column.DefinitionLevels.AsSpan(0, rows), 1, _page);
+        if (dictionary)
+        {
+            int bitWidth = RleBitPackedHybrid.BitWidth(distinct - 1);
+            _page.GetSpan(1)[0] = (byte)bitWidth;
+            _page.Advance(1);
+            RleBitPackedHybrid.Encode(_indexes.AsSpan(0, column.ValueCount), bitWidth, _page);
+        }
+        else
+        {
+            bounds = WritePlain(column, column.Starts.AsSpan(0, column.ValueCount), column.Lengths.AsSpan(0, column.ValueCount), _page);
+        }
+
+        WritePage(DataPage, rows, dictionary ? PlainDictionaryEncoding : PlainEncoding, pages);
+        int chunkSize = pages.WrittenCount - pagesBefore;
+        WriteColumnChunk(chunk, name, chunkStart, dataPageOffset, dictionaryPageOffset, dictionary, rows, chunkSize, bounds, rows - column.ValueCount);
+        return _uncompressedChunk;
+    }
+
+    // Header and compressed body of the page in _page. Sizes in the footer count headers, as Parquet.Net's do.
+    private void WritePage(int pageType, int valueCount, int encoding, ArrayBufferWriter<byte> pages)
+    {
+        int uncompressed = _page.WrittenCount;
+        ReadOnlySpan<byte> stored = _compressor.Compress(_page.WrittenSpan, _compressed);
+        _header.ResetWrittenCount();
+        short last = 0;
+        WriteFieldHeader(_header, I32, 1, ref last);
+        WriteInteger(_header, pageType);
+        WriteFieldHeader(_header, I32, 2, ref last);
+        WriteInteger(_header, uncompressed);
+        WriteFieldHeader(_header, I32, 3, ref last);
+        WriteInteger(_header, stored.Length);
+        WriteFieldHeader(_header, Struct, pageType == DictionaryPage ? (short)7 : (short)5, ref last);
+        short inner = 0;
+        WriteFieldHeader(_header, I32, 1, ref inner);
+        WriteInteger(_header, valueCount);
+        WriteFieldHeader(_header, I32, 2, ref inner);
+        WriteInteger(_header, encoding);
+        if (pageType == DataPage)
+        {
+            // Definition and repetition levels; a flat column has no repetition levels but the field is required.
+            WriteFieldHeader(_header, I32, 3, ref inner);
+            WriteInteger(_header, RleEncoding);
+            WriteFieldHeader(_header, I32, 4, ref inner);
+            WriteInteger(_header, RleEncoding);
+        }
+
+        WriteByte(_header, FieldStop);
+        WriteByte(_header, FieldStop);
+        pages.Write(_header.WrittenSpan);
+        pages.Write(stored);
+        _uncompressedChunk += _header.WrittenCount + uncompressed;
+    }
+
+    // Values as PLAIN BYTE_ARRAY (4-byte length, UTF-8 bytes), with the bytewise smallest and largest.
+    private Bounds WritePlain(StringColumnBuffer column, ReadOnlySpan<int> starts, ReadOnlySpan<int> lengths, ArrayBufferWriter<byte> output)
+    {
+        var bounds = default(Bounds);
+        if (starts.IsEmpty)
+        {
+            return bounds;
+        }
+
+        char[] chars = column.Chars;
+        int charCount = column.CharCount;
+        if (_ascii.Length < charCount + BlockCopy)
+        {
+            _ascii = new byte[Math.Max(charCount + BlockCopy, _ascii.Length * 2)];
+        }
+
+        // One vectorized pass narrows the whole row group and says whether it is all ASCII, so that a value's bytes
+        // are where its chars are. Text with any other character is encoded value by value instead.
+        bool ascii = System.Text.Ascii.FromUtf16(chars.AsSpan(0, charCount), _ascii, out _) == OperationStatus.Done;
+        int room = 0;
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            room += 4 + (ascii ? lengths[i] : Encoding.UTF8.GetMaxByteCount(lengths[i]));
+        }
+
+        Span<byte> span = output.GetSpan(room + BlockCopy);
+        ref byte source = ref MemoryMarshal.GetArrayDataReference(_ascii);
+        int p = 0;
+        for (int i = 0; i < starts.Length; i++)
+        {
+            int length = lengths[i];
+            int at = p + 4;
+            BinaryPrimitives.WriteInt32LittleEndian(span[p..], length);
+            if (!ascii)
+            {
+                length = Encoding.UTF8.GetBytes(chars.AsSpan(starts[i], lengths[i]), span[at..]);
+                BinaryPrimitives.WriteInt32LittleEndian(span[p..], length);
+            }
+            else if (length <= BlockCopy)
+            {
+                Unsafe.WriteUnaligned(ref span[at], Unsafe.ReadUnaligned<Vector128<byte>>(ref Unsafe.Add(ref source, starts[i])));
+            }
+            else
+            {
+                _ascii.AsSpan(starts[i], length).CopyTo(span[at..]);
+            }
+
+            p = at + length;
+            bounds.Consider(span, at, length);
+        }
+
+        bounds.Take(span, _maxStatisticsBytes);
+        output.Advance(p);
+        return bounds;
+    }
+
+    // Whether the column's values go in a dictionary; if so, _indexes holds each value's entry and the distinct
+    // values' places are in _distinctStarts/_distinctLengths. Keys are slices of the char buffer: nothing is copied.
+    private bool TryDictionary(StringColumnBuffer column, out int distinct)
+    {
+        distinct = 0;
+        int count = column.ValueCount;
+        if (count == 0)
+        {
+            return false;
+        }
+
+        char[] chars = column.Chars;
+        var starts = column.Starts;
+        var lengths = column.Lengths;
+        _dictionary.Clear();
+        if (count > DictionarySampleSize)
+        {
+            int sampleLimit = (int)(DictionarySampleSize * DictionaryThreshold);
+            for (int i = 0; i < DictionarySampleSize; i++)
+            {
+                if (_dictionary.TryAdd(new ReadOnlyMemory<char>(chars, starts[i], lengths[i]), 0) && _dictionary.Count > sampleLimit)
+                {
+                    return false;
+                }
+            }
+
+            _dictionary.Clear();
+        }
+
+        int limit = (int)(count * DictionaryThreshold);
+        Grow(ref _indexes, count);
+        for (int i = 0; i < count; i++)
+        {
+            var key = new ReadOnlyMemory<char>(chars, starts[i], lengths[i]);
+            if (!_dictionary.TryGetValue(key, out int entry))
+            {
+                if (_dictionary.Count >= limit)
+                {
+                    return false;
+                }
+
+                entry = _dictionary.Count;
+                _dictionary.Add(key, entry);
+                Grow(ref _distinctStarts, entry + 1);
+                Grow(ref _distinctLengths, entry + 1);
+                _distinctStarts[entry] = starts[i];
+                _distinctLengths[entry] = lengths[i];
+            }
+
+            _indexes[i] = entry;
+        }
+
+        distinct = _dictionary.Count;
+        return true;
+    }
+
+    private void WriteColumnChunk(ArrayBufferWriter<byte> chunk, string name, long chunkStart, long dataPageOffset, long? dictionaryPageOffset, bool dictionary, int rows, int chunkSize, Bounds bounds, int nulls)
+    {
+        // ColumnChunk: 2 file_offset (deprecated; Parquet.Net writes the chunk's start), 3 meta_data.
+        short last = 0;
+        WriteFieldHeader(chunk, I64, 2, ref last);
+        WriteInteger(chunk, chunkStart);
+        WriteFieldHeader(chunk, Struct, 3, ref last);
+
+        // ColumnMetaData: 1 type, 2 encodings, 3 path_in_schema, 4 codec, 5 num_values, 6 total_uncompressed_size,
+        // 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset, 12 statistics.
+        short meta = 0;
+        WriteFieldHeader(chunk, I32, 1, ref meta);
+        WriteInteger(chunk, ByteArrayType);
+        WriteFieldHeader(chunk, List, 2, ref meta);
+        WriteListHeader(chunk, 2, I32);
+        WriteInteger(chunk, dictionary ? PlainDictionaryEncoding : PlainEncoding);
+        WriteInteger(chunk, RleEncoding);
+        WriteFieldHeader(chunk, List, 3, ref meta);
+        WriteListHeader(chunk, 1, Binary);
+        WriteBinary(chunk, Encoding.UTF8.GetBytes(name));
+        WriteFieldHeader(chunk, I32, 4, ref meta);
+        WriteInteger(chunk, _compressor.Codec);
+        WriteFieldHeader(chunk, I64, 5, ref meta);
+        WriteInteger(chunk, rows);
+        WriteFieldHeader(chunk, I64, 6, ref meta);
+        WriteInteger(chunk, _uncompressedChunk);
+        WriteFieldHeader(chunk, I64, 7, ref meta);
+        WriteInteger(chunk, chunkSize);
+        WriteFieldHeader(chunk, I64, 9, ref meta);
+        WriteInteger(chunk, dataPageOffset);
+        if (dictionaryPageOffset is { } offset)
+        {
+            WriteFieldHeader(chunk, I64, 11, ref meta);
+            WriteInteger(chunk, offset);
+        }
+
+        // Statistics: 3 null_count, 5 max_value, 6 min_value, 7 is_max_value_exact, 8 is_min_value_exact. Strings
+        // sort unsigned, so the deprecated signed min/max (1, 2) are left out, as parquet-mr and Arrow do.
+        WriteFieldHeader(chunk, Struct, 12, ref meta);
+        short stats = 0;
+        WriteFieldHeader(chunk, I64, 3, ref stats);
+        WriteInteger(chunk, nulls);
+        if (bounds.Max is { } max)
+        {
+            WriteFieldHeader(chunk, Binary, 5, ref stats);
+            WriteBinary(chunk, max);
+        }
+
+        if (bounds.Min is { } min)
+        {
+            WriteFieldHeader(chunk, Binary, 6, ref stats);
+            WriteBinary(chunk, min);
+        }
+
+        if (bounds.Max is not null)
+        {
+            WriteFieldHeader(chunk, bounds.MaxExact ? BoolTrue : BoolFalse, 7, ref stats);
+        }
+
+        if (bounds.Min is not null)
+        {
+            WriteFieldHeader(chunk, bounds.MinExact ? BoolTrue : BoolFalse, 8, ref stats);
+        }
+
+        WriteByte(chunk, FieldStop); // Statistics
+        WriteByte(chunk, FieldStop); // ColumnMetaData
+        WriteByte(chunk, FieldStop); // ColumnChunk
+    }
+
+    // Keeps what the buffer holds: the distinct values' places grow while they are found.
+    private static void Grow(ref int[] buffer, int count)
+    {
+        if (buffer.Length < count)
+        {
+            Array.Resize(ref buffer, Math.Max(count, Math.Max(16, buffer.Length * 2)));
+        }
+    }
+
+    // The smallest and largest value written so far, as places in the span being written; then their capped bytes.
+    private struct Bounds
+    {
+        private int _minAt;
+        private int _minLength;
+        private int _maxAt;
+        private int _maxLength;
+        private bool _any;
+
+        public byte[]? Min { get; private set; }
+
+        public byte[]? Max { get; private set; }
+
+        public bool MinExact { get; private set; }
+
+        public bool MaxExact { get; private set; }
+
+        public void Consider(ReadOnlySpan<byte> written, int at, int length)
+        {
+            var value = written.Slice(at, length);
+            if (!_any)
+            {
+                (_minAt, _minLength, _maxAt, _maxLength, _any) = (at, length, at, length, true);
+            }
+            else if (value.SequenceCompareTo(written.Slice(_minAt, _minLength)) < 0)
+            {
+                (_minAt, _minLength) = (at, length);
+            }
+            else if (value.SequenceCompareTo(written.Slice(_maxAt, _maxLength)) > 0)
+            {
+                (_maxAt, _maxLength) = (at, length);
+            }
+        }
+
+        // A value longer than the cap stands in as a shorter bound, flagged inexact; a max with no byte that can be
+        // raised (see Utf8StatisticsBound) is left out.
+        public void Take(ReadOnlySpan<byte> written, int maxBytes)
+        {
+            if (!_any)
+            {
+                return;
+            }
+
+            var min = written.Slice(_minAt, _minLength);
+            Min = Utf8StatisticsBound.LowerBound(min, maxBytes).ToArray();
+            MinExact = Min.Length == min.Length;
+            var max = written.Slice(_maxAt, _maxLength);
+            if (Utf8StatisticsBound.TryUpperBound(max, maxBytes, out byte[] bound))
+            {
+                Max = bound;
+                MaxExact = bound.Length == max.Length;
+            }
+        }
+    }
+
+    private sealed class CharsComparer : IEqualityComparer<ReadOnlyMemory<char>>
+    {
+        public static readonly CharsComparer Instance = new();
+
+        public bool Equals(ReadOnlyMemory<char> x, ReadOnlyMemory<char> y) => x.Span.SequenceEqual(y.Span);
+
+        public int GetHashCode(ReadOnlyMemory<char> obj) => string.GetHashCode(obj.Span);
+    }
+}
