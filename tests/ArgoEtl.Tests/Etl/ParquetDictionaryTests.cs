@@ -10,8 +10,8 @@ namespace ArgoEtl.Tests.Etl;
 
 /// <summary>
 /// String columns with few distinct values are dictionary-encoded (as DuckDB, Arrow and Spark write them), and the
-/// footer says where the dictionary page and the first data page are: Parquet.Net 6.1 points data_page_offset at the
-/// dictionary page and leaves dictionary_page_offset unset, which the statistics rewriter corrects.
+/// footer says where the dictionary page and the first data page are, as parquet.thrift has them (Parquet.Net 6.1,
+/// which once wrote these chunks, pointed data_page_offset at the dictionary page and left dictionary_page_offset out).
 /// </summary>
 public sealed class ParquetDictionaryTests
 {

@@ -10,7 +10,8 @@ namespace ArgoEtl.Tests.Etl;
 
 /// <summary>
 /// Issue 17 case 10: Parquet.Net stores each string column chunk's full min and max in the page header and the footer,
-/// twice each, so a 10 MB field made an 88 MB file with a 40 MB footer. The writer caps them.
+/// twice each, so a 10 MB field made an 88 MB file with a 40 MB footer. The writer, which now encodes strings itself,
+/// caps them and stores them once.
 /// </summary>
 public sealed class ParquetLongValueTests
 {

@@ -546,9 +546,9 @@ public sealed class ParquetPartStitcherTests
         Every,
     }
 
-    // Parquet.Net 6.1 writes of the footer's offsets only ColumnChunk.file_offset and data_page_offset (and the
-    // statistics rewriter adds dictionary_page_offset to a dictionary-encoded chunk), no page indexes or bloom filters,
-    // and no RowGroup.ordinal; other writers do. This re-encodes a part's footer with them added, so the test can see
+    // The writer puts in the footer's offsets only ColumnChunk.file_offset, data_page_offset and (for a dictionary-
+    // encoded string chunk) dictionary_page_offset, no page indexes or bloom filters, and no RowGroup.ordinal; other
+    // writers do. This re-encodes a part's footer with them added, so the test can see
     // each moved: RowGroup 5 file_offset (its first chunk's start) and 7 ordinal (its place in the part), and for Every
     // also ColumnChunk 6 column_index_offset and ColumnMetaData 10 index_page_offset, 11 dictionary_page_offset (where
     // the chunk has none), 14 bloom_filter_offset, all set to the chunk's data_page_offset. Only the first kind is still

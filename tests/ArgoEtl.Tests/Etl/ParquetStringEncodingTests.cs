@@ -46,6 +46,29 @@ public sealed class ParquetStringEncodingTests
         Assert.Equal(0, meta.Statistics.NullCount);
     }
 
+    // Values from a small alphabet, after a common lead, share prefixes with each other and with the min and max at
+    // every length, on either side of the 8 bytes the comparison starts with; plain (every value distinct enough)
+    // and dictionary (few values) chunks alike.
+    [Theory]
+    [InlineData("", 3, 12, 7)]
+    [InlineData("", 2, 9, 11)]
+    [InlineData("", 3, 3, 5)]
+    [InlineData("commonpr", 3, 4, 3)]
+    [InlineData("common", 2, 6, 4)]
+    public async Task Min_and_max_are_exact_among_values_that_share_prefixes(string lead, int letters, int longest, int seed)
+    {
+        var random = new Random(seed);
+        var rows = Enumerable.Range(0, 3000)
+            .Select(_ => lead + new string(Enumerable.Range(0, random.Next(1, longest + 1)).Select(_ => (char)('a' + random.Next(letters))).ToArray()))
+            .ToArray();
+        var (columns, metadata) = await ConvertAsync("s\n" + string.Concat(rows.Select(v => v + "\n")), "s:string", rowGroupSize: 3000);
+
+        Assert.Equal(rows, columns["s"].Cast<string>());
+        var statistics = metadata.RowGroups[0].Columns[0].MetaData!.Statistics!;
+        Assert.Equal(rows.Min(StringComparer.Ordinal), Encoding.UTF8.GetString(statistics.MinValue!));
+        Assert.Equal(rows.Max(StringComparer.Ordinal), Encoding.UTF8.GetString(statistics.MaxValue!));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(30)]

@@ -323,12 +323,18 @@ internal sealed class StringChunkEncoder
     }
 
     // The smallest and largest value written so far, as places in the span being written; then their capped bytes.
+    // Each value's first 8 bytes, as a big-endian number zero-padded past its end, settle most comparisons: a value
+    // whose prefix lies strictly between the min's and the max's is neither, whatever follows (a strictly greater
+    // padded prefix means a greater string), so only values that share a prefix with the min or max are compared
+    // in full. The 8 bytes are read in the room the span keeps past every value.
     private struct Bounds
     {
         private int _minAt;
         private int _minLength;
+        private ulong _minPrefix;
         private int _maxAt;
         private int _maxLength;
+        private ulong _maxPrefix;
         private bool _any;
 
         public byte[]? Min { get; private set; }
@@ -341,18 +347,22 @@ internal sealed class StringChunkEncoder
 
         public void Consider(ReadOnlySpan<byte> written, int at, int length)
         {
-            var value = written.Slice(at, length);
+            ulong prefix = length == 0 ? 0 : BinaryPrimitives.ReadUInt64BigEndian(written.Slice(at, 8)) & (ulong.MaxValue << (8 * Math.Max(0, 8 - length)));
             if (!_any)
             {
-                (_minAt, _minLength, _maxAt, _maxLength, _any) = (at, length, at, length, true);
+                (_minAt, _minLength, _minPrefix, _maxAt, _maxLength, _maxPrefix, _any) = (at, length, prefix, at, length, prefix, true);
             }
-            else if (value.SequenceCompareTo(written.Slice(_minAt, _minLength)) < 0)
+            else if (prefix > _minPrefix && prefix < _maxPrefix)
             {
-                (_minAt, _minLength) = (at, length);
+                return;
             }
-            else if (value.SequenceCompareTo(written.Slice(_maxAt, _maxLength)) > 0)
+            else if (written.Slice(at, length).SequenceCompareTo(written.Slice(_minAt, _minLength)) < 0)
             {
-                (_maxAt, _maxLength) = (at, length);
+                (_minAt, _minLength, _minPrefix) = (at, length, prefix);
+            }
+            else if (written.Slice(at, length).SequenceCompareTo(written.Slice(_maxAt, _maxLength)) > 0)
+            {
+                (_maxAt, _maxLength, _maxPrefix) = (at, length, prefix);
             }
         }
 
