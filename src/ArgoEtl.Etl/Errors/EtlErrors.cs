@@ -123,7 +123,7 @@ public static class EtlErrors
         "Writing the output failed for another file system reason.",
         "Check the destination folder and its file system.");
     public static readonly EtlError ParquetMetadataRewrite = new(nameof(ParquetMetadataRewrite), EtlErrorKind.Internal,
-        "The Parquet footer written by Parquet.Net could not be re-encoded (a bug).",
+        "A Parquet footer or column chunk could not be re-encoded (a bug).",
         "Report it with the input's column types; converting to NDJSON is not affected.");
 
     // Object stores (S3, FTP)

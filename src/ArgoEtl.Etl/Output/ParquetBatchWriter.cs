@@ -188,9 +188,10 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         return (written, totalByteSize);
     }
 
-    // FileMetaData 4 row_groups, its one RowGroup: 1 columns, 2 total_byte_size. Each ColumnChunk's struct is
-    // recorded, with its pages: from its dictionary page (if any) or data page, total_compressed_size long, which
-    // Parquet.Net writes chunk after chunk from byte 4 to the footer.
+    // FileMetaData 4 row_groups, its one RowGroup: 1 columns. Each ColumnChunk's struct is recorded, with its pages:
+    // from its dictionary page (if any) or data page, total_compressed_size long, which Parquet.Net writes chunk after
+    // chunk from byte 4 to the footer. Returns the sum of their total_uncompressed_size, the row group's
+    // total_byte_size as parquet.thrift defines it (Parquet.Net's own sums compressed sizes).
     private long FindColumnChunks(ReadOnlySpan<byte> footer, int pagesEnd)
     {
         long totalByteSize = 0;
@@ -224,7 +225,8 @@ internal sealed class ParquetBatchWriter : IBatchWriter
                     for (int i = 0; i < chunks; i++)
                     {
                         int structStart = pos;
-                        var (pagesStart, pagesLength) = ChunkPages(footer, ref pos);
+                        var (pagesStart, pagesLength, uncompressed) = ChunkPages(footer, ref pos);
+                        totalByteSize += uncompressed;
                         if (pagesStart != expectedStart)
                         {
                             throw Malformed($"Parquet.Net's column chunk {i + 1} starts at {pagesStart}, not right after the one before ({expectedStart})");
@@ -233,10 +235,6 @@ internal sealed class ParquetBatchWriter : IBatchWriter
                         expectedStart = pagesStart + pagesLength;
                         _scratch.ParquetNetChunks[i] = (structStart..pos, (int)pagesStart..(int)expectedStart);
                     }
-                }
-                else if (groupId == 2 && groupType == I64)
-                {
-                    totalByteSize = ReadInteger(footer, ref pos);
                 }
                 else
                 {
@@ -253,9 +251,11 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         return totalByteSize;
     }
 
-    // ColumnChunk 3 meta_data: 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset.
-    private static (long Start, long Length) ChunkPages(ReadOnlySpan<byte> footer, ref int pos)
+    // ColumnChunk 3 meta_data: 6 total_uncompressed_size, 7 total_compressed_size, 9 data_page_offset,
+    // 11 dictionary_page_offset.
+    private static (long Start, long Length, long Uncompressed) ChunkPages(ReadOnlySpan<byte> footer, ref int pos)
     {
+        long uncompressed = -1;
         long length = -1;
         long dataPage = -1;
         long? dictionaryPage = null;
@@ -273,6 +273,9 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             {
                 switch (metaId)
                 {
+                    case 6 when metaType == I64:
+                        uncompressed = ReadInteger(footer, ref pos);
+                        break;
                     case 7 when metaType == I64:
                         length = ReadInteger(footer, ref pos);
                         break;
@@ -289,7 +292,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             }
         }
 
-        return length >= 0 && dataPage >= 0 ? (dictionaryPage ?? dataPage, length) : throw Malformed("a Parquet.Net column chunk without its offset or size");
+        return length >= 0 && uncompressed >= 0 && dataPage >= 0 ? (dictionaryPage ?? dataPage, length, uncompressed) : throw Malformed("a Parquet.Net column chunk without its offset or sizes");
     }
 
     private static void SkipOrThrow(ReadOnlySpan<byte> data, ref int pos, byte type)
@@ -362,7 +365,8 @@ internal sealed class ParquetLayout
 
     /// <summary>
     /// The footer (FileMetaData) of an empty file Parquet.Net writes for the schema with each column's own type:
-    /// strings as UTF8, dates as DATE, timestamps as TIMESTAMP(UTC, MICROS). Parts' footers are this one with their
+    /// strings as UTF8, dates as DATE, timestamps as TIMESTAMP(UTC, MICROS), with column_orders added
+    /// (<see cref="ParquetMetadata.FooterTemplate.WithTypeDefinedOrders"/>). Parts' footers are this one with their
     /// rows and row groups, so the schema is exactly what Parquet.Net would write, though Parquet.Net is handed dates
     /// and timestamps as integers and no strings at all.
     /// </summary>
@@ -393,7 +397,7 @@ internal sealed class ParquetLayout
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         ReadOnlySpan<byte> written = file.GetBuffer().AsSpan(0, (int)file.Length);
         int footerLength = BinaryPrimitives.ReadInt32LittleEndian(written[^8..^4]);
-        return written.Slice(written.Length - 8 - footerLength, footerLength).ToArray();
+        return ParquetMetadata.FooterTemplate.WithTypeDefinedOrders(written.Slice(written.Length - 8 - footerLength, footerLength), schema.Columns.Count);
     }
 }
 

@@ -16,10 +16,10 @@ public sealed class ParquetStringEncodingTests
 {
     private static readonly string[] QuotedEmptyNullAndX = ["\"\"", "", "x"];
 
-    private static async Task<(Dictionary<string, object?[]> Columns, Parquet.Meta.FileMetaData Metadata)> ConvertAsync(string csv, string schema, int rowGroupSize = 1000)
+    private static async Task<(Dictionary<string, object?[]> Columns, Parquet.Meta.FileMetaData Metadata)> ConvertAsync(string csv, string schema, int rowGroupSize = 1000, int threads = 1)
     {
         var output = new MemoryStream();
-        var options = new TransformOptions { Schema = Schema(schema), RowGroupSize = rowGroupSize, Format = OutputFormat.Parquet };
+        var options = new TransformOptions { Schema = Schema(schema), RowGroupSize = rowGroupSize, Threads = threads, Format = OutputFormat.Parquet };
         CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, options, "strings.csv");
         byte[] file = output.ToArray();
         var (columns, _, _) = await ReadParquetAsync(new MemoryStream(file));
@@ -109,5 +109,21 @@ public sealed class ParquetStringEncodingTests
         Assert.Equal(8, metadata.RowGroups.Count);
         Assert.Equal(rows, columns["s"].Cast<string>());
         Assert.Equal(Enumerable.Range(0, 400).Select(i => (object?)i), columns["id"]);
+    }
+
+    // parquet.thrift leaves min_value/max_value undefined without column_orders, and Arrow C++ then ignores them; the
+    // row group's total_byte_size is its chunks' uncompressed bytes, Parquet.Net's columns and the strings alike.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Every_column_is_type_ordered_and_row_groups_count_uncompressed_bytes(int threads)
+    {
+        string csv = "id,name,when,score\n" + string.Concat(Enumerable.Range(0, 900).Select(i => $"{i},n{i % 7},2024-01-{1 + (i % 28):00},{i * 0.5}\n"));
+        var (_, metadata) = await ConvertAsync(csv, "id:int64,name:string,when:date,score:double", rowGroupSize: 300, threads: threads);
+
+        Assert.Equal(4, metadata.ColumnOrders!.Count);
+        Assert.All(metadata.ColumnOrders, order => Assert.NotNull(order.TYPEORDER));
+        Assert.Equal(3, metadata.RowGroups.Count);
+        Assert.All(metadata.RowGroups, group => Assert.Equal(group.Columns.Sum(c => c.MetaData!.TotalUncompressedSize), group.TotalByteSize));
     }
 }

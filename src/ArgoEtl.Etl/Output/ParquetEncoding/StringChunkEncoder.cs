@@ -280,8 +280,9 @@ internal sealed class StringChunkEncoder
             WriteInteger(chunk, offset);
         }
 
-        // Statistics: 3 null_count, 5 max_value, 6 min_value, 7 is_max_value_exact, 8 is_min_value_exact. Strings
-        // sort unsigned, so the deprecated signed min/max (1, 2) are left out, as parquet-mr and Arrow do.
+        // Statistics: 3 null_count, 5 max_value, 6 min_value, 7 is_max_value_exact, 8 is_min_value_exact, defined by
+        // the footer's column_orders. Strings sort unsigned, so the deprecated signed min/max (1, 2) are left out, as
+        // parquet-mr and Arrow leave them out for strings.
         WriteFieldHeader(chunk, Struct, 12, ref meta);
         short stats = 0;
         WriteFieldHeader(chunk, I64, 3, ref stats);
@@ -366,8 +367,9 @@ internal sealed class StringChunkEncoder
             }
         }
 
-        // A value longer than the cap stands in as a shorter bound, flagged inexact; a max with no byte that can be
-        // raised (see Utf8StatisticsBound) is left out.
+        // A value longer than the cap stands in as a shorter bound, flagged inexact. Where the max has no short upper
+        // bound (see Utf8StatisticsBound), neither is written: a reader given a min alone may take the missing max
+        // as empty and skip the row group for any predicate above the min.
         public void Take(ReadOnlySpan<byte> written, int maxBytes)
         {
             if (!_any)
@@ -375,15 +377,17 @@ internal sealed class StringChunkEncoder
                 return;
             }
 
+            var max = written.Slice(_maxAt, _maxLength);
+            if (!Utf8StatisticsBound.TryUpperBound(max, maxBytes, out byte[] bound))
+            {
+                return;
+            }
+
+            Max = bound;
+            MaxExact = bound.Length == max.Length;
             var min = written.Slice(_minAt, _minLength);
             Min = Utf8StatisticsBound.LowerBound(min, maxBytes).ToArray();
             MinExact = Min.Length == min.Length;
-            var max = written.Slice(_maxAt, _maxLength);
-            if (Utf8StatisticsBound.TryUpperBound(max, maxBytes, out byte[] bound))
-            {
-                Max = bound;
-                MaxExact = bound.Length == max.Length;
-            }
         }
     }
 

@@ -346,7 +346,7 @@ internal static class ThriftCompact
         output.Advance(4);
     }
 
-    public static EtlException Malformed(string what) => new(EtlErrors.ParquetMetadataRewrite, $"Parquet metadata written by Parquet.Net could not be re-encoded ({what}).",
+    public static EtlException Malformed(string what) => new(EtlErrors.ParquetMetadataRewrite, $"Parquet metadata could not be re-encoded ({what}).",
         "Report this with the input's column types; converting to NDJSON is not affected.");
 
     private static bool Advance(ReadOnlySpan<byte> data, ref int pos, long count)
