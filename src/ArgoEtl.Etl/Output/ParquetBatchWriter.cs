@@ -103,10 +103,8 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             _rowGroups.Write(chunk.WrittenSpan);
         }
 
-        WriteFieldHeader(_rowGroups, I64, 2, ref last);
-        WriteInteger(_rowGroups, totalByteSize);
-        WriteFieldHeader(_rowGroups, I64, 3, ref last);
-        WriteInteger(_rowGroups, batch.Count);
+        WriteIntegerField(_rowGroups, I64, 2, totalByteSize, ref last);
+        WriteIntegerField(_rowGroups, I64, 3, batch.Count, ref last);
         WriteByte(_rowGroups, FieldStop);
 
         await _output.WriteAsync(pages.WrittenMemory, cancellationToken).ConfigureAwait(false);

@@ -104,25 +104,18 @@ internal sealed class StringChunkEncoder
         ReadOnlySpan<byte> stored = _compressor.Compress(_page.WrittenSpan, _compressed);
         _header.ResetWrittenCount();
         short last = 0;
-        WriteFieldHeader(_header, I32, 1, ref last);
-        WriteInteger(_header, pageType);
-        WriteFieldHeader(_header, I32, 2, ref last);
-        WriteInteger(_header, uncompressed);
-        WriteFieldHeader(_header, I32, 3, ref last);
-        WriteInteger(_header, stored.Length);
+        WriteIntegerField(_header, I32, 1, pageType, ref last);
+        WriteIntegerField(_header, I32, 2, uncompressed, ref last);
+        WriteIntegerField(_header, I32, 3, stored.Length, ref last);
         WriteFieldHeader(_header, Struct, pageType == DictionaryPage ? (short)7 : (short)5, ref last);
         short inner = 0;
-        WriteFieldHeader(_header, I32, 1, ref inner);
-        WriteInteger(_header, valueCount);
-        WriteFieldHeader(_header, I32, 2, ref inner);
-        WriteInteger(_header, encoding);
+        WriteIntegerField(_header, I32, 1, valueCount, ref inner);
+        WriteIntegerField(_header, I32, 2, encoding, ref inner);
         if (pageType == DataPage)
         {
             // Definition and repetition levels; a flat column has no repetition levels but the field is required.
-            WriteFieldHeader(_header, I32, 3, ref inner);
-            WriteInteger(_header, RleEncoding);
-            WriteFieldHeader(_header, I32, 4, ref inner);
-            WriteInteger(_header, RleEncoding);
+            WriteIntegerField(_header, I32, 3, RleEncoding, ref inner);
+            WriteIntegerField(_header, I32, 4, RleEncoding, ref inner);
         }
 
         WriteByte(_header, FieldStop);
@@ -248,15 +241,13 @@ internal sealed class StringChunkEncoder
     {
         // ColumnChunk: 2 file_offset (deprecated; Parquet.Net writes the chunk's start), 3 meta_data.
         short last = 0;
-        WriteFieldHeader(chunk, I64, 2, ref last);
-        WriteInteger(chunk, chunkStart);
+        WriteIntegerField(chunk, I64, 2, chunkStart, ref last);
         WriteFieldHeader(chunk, Struct, 3, ref last);
 
         // ColumnMetaData: 1 type, 2 encodings, 3 path_in_schema, 4 codec, 5 num_values, 6 total_uncompressed_size,
         // 7 total_compressed_size, 9 data_page_offset, 11 dictionary_page_offset, 12 statistics.
         short meta = 0;
-        WriteFieldHeader(chunk, I32, 1, ref meta);
-        WriteInteger(chunk, ByteArrayType);
+        WriteIntegerField(chunk, I32, 1, ByteArrayType, ref meta);
         WriteFieldHeader(chunk, List, 2, ref meta);
         WriteListHeader(chunk, 2, I32);
         WriteInteger(chunk, dictionary ? PlainDictionaryEncoding : PlainEncoding);
@@ -264,20 +255,14 @@ internal sealed class StringChunkEncoder
         WriteFieldHeader(chunk, List, 3, ref meta);
         WriteListHeader(chunk, 1, Binary);
         WriteBinary(chunk, Encoding.UTF8.GetBytes(name));
-        WriteFieldHeader(chunk, I32, 4, ref meta);
-        WriteInteger(chunk, _compressor.Codec);
-        WriteFieldHeader(chunk, I64, 5, ref meta);
-        WriteInteger(chunk, rows);
-        WriteFieldHeader(chunk, I64, 6, ref meta);
-        WriteInteger(chunk, _uncompressedChunk);
-        WriteFieldHeader(chunk, I64, 7, ref meta);
-        WriteInteger(chunk, chunkSize);
-        WriteFieldHeader(chunk, I64, 9, ref meta);
-        WriteInteger(chunk, dataPageOffset);
+        WriteIntegerField(chunk, I32, 4, _compressor.Codec, ref meta);
+        WriteIntegerField(chunk, I64, 5, rows, ref meta);
+        WriteIntegerField(chunk, I64, 6, _uncompressedChunk, ref meta);
+        WriteIntegerField(chunk, I64, 7, chunkSize, ref meta);
+        WriteIntegerField(chunk, I64, 9, dataPageOffset, ref meta);
         if (dictionaryPageOffset is { } offset)
         {
-            WriteFieldHeader(chunk, I64, 11, ref meta);
-            WriteInteger(chunk, offset);
+            WriteIntegerField(chunk, I64, 11, offset, ref meta);
         }
 
         // Statistics: 3 null_count, 5 max_value, 6 min_value, 7 is_max_value_exact, 8 is_min_value_exact, defined by
@@ -285,8 +270,7 @@ internal sealed class StringChunkEncoder
         // parquet-mr and Arrow leave them out for strings.
         WriteFieldHeader(chunk, Struct, 12, ref meta);
         short stats = 0;
-        WriteFieldHeader(chunk, I64, 3, ref stats);
-        WriteInteger(chunk, nulls);
+        WriteIntegerField(chunk, I64, 3, nulls, ref stats);
         if (bounds.Max is { } max)
         {
             WriteFieldHeader(chunk, Binary, 5, ref stats);

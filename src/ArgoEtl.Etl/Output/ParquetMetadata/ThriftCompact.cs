@@ -314,6 +314,13 @@ internal static class ThriftCompact
 
     public static void WriteInteger(IBufferWriter<byte> output, long value) => WriteVarint(output, Zigzag(value));
 
+    /// <summary>An i16, i32 or i64 field: its header and its value.</summary>
+    public static void WriteIntegerField(IBufferWriter<byte> output, byte type, short id, long value, ref short lastId)
+    {
+        WriteFieldHeader(output, type, id, ref lastId);
+        WriteInteger(output, value);
+    }
+
     public static void WriteBinary(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         WriteVarint(output, (ulong)bytes.Length);
