@@ -32,8 +32,8 @@ internal static class FooterTemplate
     }
 
     // Copies the FileMetaData, replacing num_rows and row_groups unless rows is null, and adding column_orders for
-    // that many leaves unless zero. Field ids ascend, and column_orders (7) is the last one Parquet.Net writes
-    // before, so it goes right before the stop.
+    // that many leaves unless zero. Field ids ascend and Parquet.Net writes none above 6, so column_orders (7) goes
+    // right before the stop.
     private static void Copy(ReadOnlySpan<byte> template, long? rows, int rowGroupCount, ReadOnlySpan<byte> rowGroups, IBufferWriter<byte> footer, int columnOrders)
     {
         int pos = 0;
