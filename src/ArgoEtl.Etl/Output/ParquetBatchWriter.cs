@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using ArgoEtl.Etl.Csv;
 using ArgoEtl.Etl.Output.ParquetEncoding;
 using ArgoEtl.Etl.Output.ParquetMetadata;
@@ -27,11 +26,10 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     /// <summary>As parquet-mr's column index truncation: long enough to prune on, short enough not to matter.</summary>
     public const int MaxStatisticsBytes = 64;
 
-    private static readonly byte[] Magic = "PAR1"u8.ToArray();
-
     private readonly Stream _output;
     private readonly ParquetLayout _layout;
     private readonly ParquetScratch _scratch;
+    private readonly bool _ownsScratch;
 
     // The RowGroup structs written so far, one after another: the footer's row_groups without their list header.
     private readonly ArrayBufferWriter<byte> _rowGroups = new();
@@ -50,6 +48,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     {
         _output = output;
         _layout = layout;
+        _ownsScratch = scratch is null;
         _scratch = scratch ?? new ParquetScratch(layout);
     }
 
@@ -68,11 +67,10 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         // between the string chunks encoded here.
         long totalByteSize = 0;
         ReadOnlyMemory<byte> parquetNet = default;
-        ReadOnlyMemory<byte> parquetNetFooter = default;
+        Range parquetNetFooter = default;
         if (_layout.ParquetNetSchema is { } parquetNetSchema)
         {
-            (parquetNet, totalByteSize) = await WriteParquetNetColumnsAsync(parquetNetSchema, batch, cancellationToken).ConfigureAwait(false);
-            parquetNetFooter = parquetNet[_scratch.ParquetNetFooter];
+            (parquetNet, parquetNetFooter, totalByteSize) = await WriteParquetNetColumnsAsync(parquetNetSchema, batch, cancellationToken).ConfigureAwait(false);
         }
 
         int next = 0;
@@ -81,16 +79,16 @@ internal sealed class ParquetBatchWriter : IBatchWriter
             long chunkStart = _position + pages.WrittenCount;
             if (batch.Columns[c] is StringColumnBuffer strings)
             {
-                totalByteSize += _scratch.Strings.Encode(strings, batch.Count, _layout.Names[c], chunkStart, pages, chunks[c]);
+                totalByteSize += _scratch.Strings.Encode(strings, batch.Count, _layout.Utf8Names[c], chunkStart, pages, chunks[c]);
                 continue;
             }
 
             var (structRange, pagesRange) = _scratch.ParquetNetChunks[next++];
             var mover = _scratch.Movers[c];
             mover.Shift = chunkStart - pagesRange.Start.Value;
-            mover.PagesEnd = _scratch.ParquetNetFooter.Start.Value;
+            mover.PagesEnd = parquetNetFooter.Start.Value;
             int pos = 0;
-            mover.CopyColumnChunk(parquetNetFooter.Span[structRange], ref pos, 3);
+            mover.CopyColumnChunk(parquetNet.Span[parquetNetFooter][structRange], ref pos, 3);
             pages.Write(parquetNet.Span[pagesRange]);
         }
 
@@ -119,28 +117,36 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         await StartAsync(cancellationToken).ConfigureAwait(false);
         var footer = new ArrayBufferWriter<byte>(_rowGroups.WrittenCount + _layout.FooterTemplate.Length + 16);
         FooterTemplate.Write(_layout.FooterTemplate, _rows, _rowGroupCount, _rowGroups.WrittenSpan, footer);
-        WriteInt32LittleEndian(footer, footer.WrittenCount);
-        footer.Write(Magic);
+        ParquetFrame.EndFooter(footer);
         await _output.WriteAsync(footer.WrittenMemory, cancellationToken).ConfigureAwait(false);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
         _position += footer.WrittenCount;
     }
 
     // Nothing is held open between calls: a writer given up on leaves a file without a footer, which its caller drops.
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    // Scratch buffers a caller lent are the caller's to dispose.
+    public ValueTask DisposeAsync()
+    {
+        if (_ownsScratch)
+        {
+            _scratch.Dispose();
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     private async ValueTask StartAsync(CancellationToken cancellationToken)
     {
         if (_position == 0)
         {
-            await _output.WriteAsync(Magic, cancellationToken).ConfigureAwait(false);
-            _position = Magic.Length;
+            await _output.WriteAsync(ParquetFrame.Magic, cancellationToken).ConfigureAwait(false);
+            _position = ParquetFrame.MagicLength;
         }
     }
 
-    // Parquet.Net writes the row group's other columns as a file of their own in memory; returns that file and its
-    // row group's total_byte_size, with where each column chunk's struct and pages are in _scratch.
-    private async ValueTask<(ReadOnlyMemory<byte> File, long TotalByteSize)> WriteParquetNetColumnsAsync(ParquetSchema schema, RowBatch batch, CancellationToken cancellationToken)
+    // Parquet.Net writes the row group's other columns as a file of their own in memory; returns that file, where its
+    // footer is and its chunks' total_byte_size, with where each column chunk's struct and pages are in _scratch.
+    private async ValueTask<(ReadOnlyMemory<byte> File, Range Footer, long TotalByteSize)> WriteParquetNetColumnsAsync(ParquetSchema schema, RowBatch batch, CancellationToken cancellationToken)
     {
         var file = _scratch.ParquetNetFile;
         file.SetLength(0);
@@ -179,11 +185,9 @@ internal sealed class ParquetBatchWriter : IBatchWriter
         }
 
         var written = file.GetBuffer().AsMemory(0, (int)file.Length);
-        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(written.Span[^8..^4]);
-        int footerStart = written.Length - 8 - footerLength;
-        _scratch.ParquetNetFooter = footerStart..(footerStart + footerLength);
-        long totalByteSize = FindColumnChunks(written.Span.Slice(footerStart, footerLength), footerStart);
-        return (written, totalByteSize);
+        Range footer = ParquetFrame.FindFooter(written.Span, "Parquet.Net's file");
+        long totalByteSize = FindColumnChunks(written.Span[footer], footer.Start.Value);
+        return (written, footer, totalByteSize);
     }
 
     // FileMetaData 4 row_groups, its one RowGroup: 1 columns. Each ColumnChunk's struct is recorded, with its pages:
@@ -194,7 +198,7 @@ internal sealed class ParquetBatchWriter : IBatchWriter
     {
         long totalByteSize = 0;
         int chunks = 0;
-        long expectedStart = Magic.Length;
+        long expectedStart = ParquetFrame.MagicLength;
         int pos = 0;
         short lastId = 0;
         while (NextField(footer, ref pos, ref lastId, "Parquet.Net footer", out byte type, out short id))
@@ -312,7 +316,7 @@ internal sealed class ParquetLayout
     public ParquetLayout(TableSchema schema, ParquetCompression compression)
     {
         Compression = compression;
-        Names = schema.Columns.Select(c => c.Name).ToArray();
+        Utf8Names = schema.Columns.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Name)).ToArray();
         ParquetNetColumns = Enumerable.Range(0, schema.Columns.Count).Where(c => schema.Columns[c].Type != ColumnType.String).ToArray();
         ParquetNetFields = ParquetNetColumns.Select(c => EncodedField(schema.Columns[c])).ToArray();
         ParquetNetSchema = ParquetNetFields.Length > 0 ? new ParquetSchema(ParquetNetFields) : null;
@@ -349,7 +353,8 @@ internal sealed class ParquetLayout
 
     public ParquetCompression Compression { get; }
 
-    public string[] Names { get; }
+    /// <summary>Each column's name as its chunks' path_in_schema holds it.</summary>
+    public byte[][] Utf8Names { get; }
 
     /// <summary>The columns Parquet.Net encodes (all but strings), as indexes into the schema, in order.</summary>
     public int[] ParquetNetColumns { get; }
@@ -394,8 +399,7 @@ internal sealed class ParquetLayout
         var writer = ParquetWriter.CreateAsync(new ParquetSchema(schema.Columns.Select(DeclaredField).ToArray()), file).GetAwaiter().GetResult();
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
         ReadOnlySpan<byte> written = file.GetBuffer().AsSpan(0, (int)file.Length);
-        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(written[^8..^4]);
-        return ParquetMetadata.FooterTemplate.WithTypeDefinedOrders(written.Slice(written.Length - 8 - footerLength, footerLength), schema.Columns.Count);
+        return ParquetMetadata.FooterTemplate.WithTypeDefinedOrders(written[ParquetFrame.FindFooter(written, "Parquet.Net's empty file")], schema.Columns.Count);
     }
 }
 
@@ -407,7 +411,7 @@ internal sealed class ParquetLayout
 /// microseconds since the epoch they take its bulk integer path, and the footer keeps the DATE and TIMESTAMP types
 /// (<see cref="ParquetLayout.FooterTemplate"/>).
 /// </summary>
-internal sealed class ParquetScratch
+internal sealed class ParquetScratch : IDisposable
 {
     private static readonly int UnixEpochDay = DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
     private static readonly long UnixEpochMicros = DateTime.UnixEpoch.Ticks / TimeSpan.TicksPerMicrosecond;
@@ -416,10 +420,10 @@ internal sealed class ParquetScratch
 
     public ParquetScratch(ParquetLayout layout)
     {
-        Chunks = layout.Names.Select(_ => new ArrayBufferWriter<byte>()).ToArray();
+        Chunks = layout.Utf8Names.Select(_ => new ArrayBufferWriter<byte>()).ToArray();
         Movers = Chunks.Select(chunk => new FooterOffsetMover(chunk)).ToArray();
         ParquetNetChunks = new (Range, Range)[layout.ParquetNetColumns.Length];
-        Strings = new StringChunkEncoder(new PageCompressor(layout.Compression), ParquetBatchWriter.MaxStatisticsBytes);
+        Strings = new StringChunkEncoder(layout.Compression, ParquetBatchWriter.MaxStatisticsBytes);
     }
 
     /// <summary>The pages of the row group being written.</summary>
@@ -434,13 +438,16 @@ internal sealed class ParquetScratch
     /// <summary>Where Parquet.Net writes its columns of the row group.</summary>
     public MemoryStream ParquetNetFile { get; } = new();
 
-    /// <summary>Where the footer is in <see cref="ParquetNetFile"/>.</summary>
-    public Range ParquetNetFooter { get; set; }
-
     /// <summary>Per Parquet.Net column, its ColumnChunk struct in the footer and its pages in the file.</summary>
     public (Range Struct, Range Pages)[] ParquetNetChunks { get; }
 
     public StringChunkEncoder Strings { get; }
+
+    public void Dispose()
+    {
+        Strings.Dispose();
+        ParquetNetFile.Dispose();
+    }
 
     /// <summary>Days since 1970-01-01; valid until the next call.</summary>
     public ReadOnlyMemory<int> UnixDays(ReadOnlySpan<DateOnly> dates)

@@ -83,7 +83,5 @@ internal sealed class ParquetRowGroupEncoder : IRowEncoder
         }
     }
 
-    public void Dispose()
-    {
-    }
+    public void Dispose() => _scratch.Dispose();
 }

@@ -64,11 +64,8 @@ public sealed class ParquetDictionaryTests
         }
 
         string csv = "id,name\n" + string.Concat(expected.Select((v, i) => $"{i},{v}\n"));
-        var output = new MemoryStream();
-        var options = new TransformOptions { Schema = Schema("id:int32,name:string"), RowGroupSize = 20_000, Format = OutputFormat.Parquet };
-        CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, options, "names.csv");
+        var (_, columns, _, _) = await ToParquetAsync(csv, new TransformOptions { Schema = Schema("id:int32,name:string"), RowGroupSize = 20_000 });
 
-        var (columns, _, _) = await ReadParquetAsync(new MemoryStream(output.ToArray()));
         Assert.Equal(expected, columns["name"].Cast<string?>());
     }
 

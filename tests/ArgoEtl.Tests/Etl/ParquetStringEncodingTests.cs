@@ -18,10 +18,7 @@ public sealed class ParquetStringEncodingTests
 
     private static async Task<(Dictionary<string, object?[]> Columns, Parquet.Meta.FileMetaData Metadata)> ConvertAsync(string csv, string schema, int rowGroupSize = 1000, int threads = 1)
     {
-        var output = new MemoryStream();
-        var options = new TransformOptions { Schema = Schema(schema), RowGroupSize = rowGroupSize, Threads = threads, Format = OutputFormat.Parquet };
-        CsvTransformer.Transform(new MemoryStream(Encoding.UTF8.GetBytes(csv)), output, options, "strings.csv");
-        byte[] file = output.ToArray();
+        var (_, file) = ToParquetFile(csv, new TransformOptions { Schema = Schema(schema), RowGroupSize = rowGroupSize, Threads = threads });
         var (columns, _, _) = await ReadParquetAsync(new MemoryStream(file));
         await using var reader = await ParquetReader.CreateAsync(new MemoryStream(file));
         return (columns, reader.Metadata!);

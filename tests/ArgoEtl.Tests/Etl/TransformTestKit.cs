@@ -20,12 +20,18 @@ internal static class TransformTestKit
 
     public static async Task<(CsvTransformStats Stats, Dictionary<string, object?[]> Columns, ParquetSchema Schema, int RowGroups)> ToParquetAsync(string csv, TransformOptions? options = null)
     {
+        var (stats, file) = ToParquetFile(csv, options);
+        var (columns, schema, groups) = await ReadParquetAsync(new MemoryStream(file));
+        return (stats, columns, schema, groups);
+    }
+
+    /// <summary>The Parquet file's bytes, for tests that read its footer as well as its values.</summary>
+    public static (CsvTransformStats Stats, byte[] File) ToParquetFile(string csv, TransformOptions? options = null)
+    {
         var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
         var output = new MemoryStream();
         var stats = CsvTransformer.Transform(input, output, (options ?? new TransformOptions()) with { Format = OutputFormat.Parquet }, "test.csv");
-        output.Position = 0;
-        var (columns, schema, groups) = await ReadParquetAsync(output);
-        return (stats, columns, schema, groups);
+        return (stats, output.ToArray());
     }
 
     public static async Task<(Dictionary<string, object?[]> Columns, ParquetSchema Schema, int RowGroups)> ReadParquetAsync(Stream parquet)

@@ -14,6 +14,7 @@ internal sealed class PageCompressor : IDisposable
 {
     private readonly ParquetCompression _compression;
     private Compressor? _zstd;
+    private MemoryStream? _gzip;
 
     public PageCompressor(ParquetCompression compression) => _compression = compression;
 
@@ -26,7 +27,10 @@ internal sealed class PageCompressor : IDisposable
         _ => 0,
     };
 
-    /// <summary>The page as it is stored: <paramref name="page"/> itself without compression, else written to <paramref name="output"/>.</summary>
+    /// <summary>
+    /// The page as it is stored, valid until the next call: <paramref name="page"/> itself without compression, else
+    /// written to <paramref name="output"/> (gzip, which writes to a stream, to a reused one of its own).
+    /// </summary>
     public ReadOnlySpan<byte> Compress(ReadOnlySpan<byte> page, ArrayBufferWriter<byte> output)
     {
         output.ResetWrittenCount();
@@ -40,12 +44,14 @@ internal sealed class PageCompressor : IDisposable
                 output.Advance(_zstd.Wrap(page, output.GetSpan(Compressor.GetCompressBound(page.Length))));
                 break;
             case ParquetCompression.Gzip:
-                using (var gzip = new GZipStream(new BufferWriterStream(output), CompressionLevel.Optimal))
+                _gzip ??= new MemoryStream();
+                _gzip.SetLength(0);
+                using (var gzip = new GZipStream(_gzip, CompressionLevel.Optimal, leaveOpen: true))
                 {
                     gzip.Write(page);
                 }
 
-                break;
+                return _gzip.GetBuffer().AsSpan(0, (int)_gzip.Length);
             default:
                 return page;
         }
@@ -53,37 +59,9 @@ internal sealed class PageCompressor : IDisposable
         return output.WrittenSpan;
     }
 
-    public void Dispose() => _zstd?.Dispose();
-
-    // GZipStream writes to a Stream; this one appends to the buffer.
-    private sealed class BufferWriterStream(ArrayBufferWriter<byte> output) : Stream
+    public void Dispose()
     {
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => output.WrittenCount;
-
-        public override long Position
-        {
-            get => output.WrittenCount;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
+        _zstd?.Dispose();
+        _gzip?.Dispose();
     }
 }

@@ -19,7 +19,7 @@ namespace ArgoEtl.Etl.Output.ParquetEncoding;
 /// Parquet orders strings). The statistics are capped at <see cref="ParquetBatchWriter.MaxStatisticsBytes"/> and
 /// written once, in the footer. Field ids and enum values are parquet.thrift's. Not thread-safe: one per worker.
 /// </summary>
-internal sealed class StringChunkEncoder
+internal sealed class StringChunkEncoder : IDisposable
 {
     // parquet.thrift: Type.BYTE_ARRAY; Encoding PLAIN, PLAIN_DICTIONARY, RLE; PageType DATA_PAGE, DICTIONARY_PAGE.
     private const int ByteArrayType = 6;
@@ -47,23 +47,24 @@ internal sealed class StringChunkEncoder
     private int[] _indexes = [];
     private int[] _distinctStarts = [];
     private int[] _distinctLengths = [];
-    private long _uncompressedChunk;
 
-    public StringChunkEncoder(PageCompressor compressor, int maxStatisticsBytes)
+    public StringChunkEncoder(ParquetCompression compression, int maxStatisticsBytes)
     {
-        _compressor = compressor;
+        _compressor = new PageCompressor(compression);
         _maxStatisticsBytes = maxStatisticsBytes;
     }
+
+    public void Dispose() => _compressor.Dispose();
 
     /// <summary>
     /// Appends the chunk's pages to <paramref name="pages"/>, whose end is at <paramref name="chunkStart"/> in the file,
     /// and its ColumnChunk struct (offsets, sizes, statistics) to <paramref name="chunk"/>. Returns the chunk's
     /// uncompressed size, headers included, for the row group's total_byte_size.
     /// </summary>
-    public long Encode(StringColumnBuffer column, int rows, string name, long chunkStart, ArrayBufferWriter<byte> pages, ArrayBufferWriter<byte> chunk)
+    public long Encode(StringColumnBuffer column, int rows, byte[] utf8Name, long chunkStart, ArrayBufferWriter<byte> pages, ArrayBufferWriter<byte> chunk)
     {
         int pagesBefore = pages.WrittenCount;
-        _uncompressedChunk = 0;
+        long uncompressed = 0;
         long? dictionaryPageOffset = null;
         Bounds bounds = default;
         bool dictionary = TryDictionary(column, out int distinct);
@@ -73,7 +74,7 @@ internal sealed class StringChunkEncoder
             dictionaryPageOffset = chunkStart;
             _page.ResetWrittenCount();
             bounds = WritePlain(column, _distinctStarts.AsSpan(0, distinct), _distinctLengths.AsSpan(0, distinct), _page);
-            WritePage(DictionaryPage, distinct, PlainDictionaryEncoding, pages);
+            uncompressed += WritePage(DictionaryPage, distinct, PlainDictionaryEncoding, pages);
         }
 
         long dataPageOffset = chunkStart + (pages.WrittenCount - pagesBefore);
@@ -91,14 +92,15 @@ internal sealed class StringChunkEncoder
             bounds = WritePlain(column, column.Starts.AsSpan(0, column.ValueCount), column.Lengths.AsSpan(0, column.ValueCount), _page);
         }
 
-        WritePage(DataPage, rows, dictionary ? PlainDictionaryEncoding : PlainEncoding, pages);
-        int chunkSize = pages.WrittenCount - pagesBefore;
-        WriteColumnChunk(chunk, name, chunkStart, dataPageOffset, dictionaryPageOffset, dictionary, rows, chunkSize, bounds, rows - column.ValueCount);
-        return _uncompressedChunk;
+        uncompressed += WritePage(DataPage, rows, dictionary ? PlainDictionaryEncoding : PlainEncoding, pages);
+        var sizes = (Uncompressed: uncompressed, Compressed: pages.WrittenCount - pagesBefore);
+        WriteColumnChunk(chunk, utf8Name, chunkStart, dataPageOffset, dictionaryPageOffset, dictionary, rows, sizes, bounds, rows - column.ValueCount);
+        return uncompressed;
     }
 
-    // Header and compressed body of the page in _page. Sizes in the footer count headers, as Parquet.Net's do.
-    private void WritePage(int pageType, int valueCount, int encoding, ArrayBufferWriter<byte> pages)
+    // Header and compressed body of the page in _page; returns its uncompressed size. Sizes in the footer count
+    // headers, as Parquet.Net's do.
+    private int WritePage(int pageType, int valueCount, int encoding, ArrayBufferWriter<byte> pages)
     {
         int uncompressed = _page.WrittenCount;
         ReadOnlySpan<byte> stored = _compressor.Compress(_page.WrittenSpan, _compressed);
@@ -122,7 +124,7 @@ internal sealed class StringChunkEncoder
         WriteByte(_header, FieldStop);
         pages.Write(_header.WrittenSpan);
         pages.Write(stored);
-        _uncompressedChunk += _header.WrittenCount + uncompressed;
+        return _header.WrittenCount + uncompressed;
     }
 
     // Values as PLAIN BYTE_ARRAY (4-byte length, UTF-8 bytes), with the bytewise smallest and largest.
@@ -183,6 +185,8 @@ internal sealed class StringChunkEncoder
 
     // Whether the column's values go in a dictionary; if so, _indexes holds each value's entry and the distinct
     // values' places are in _distinctStarts/_distinctLengths. Keys are slices of the char buffer: nothing is copied.
+    // One pass: a column longer than the sample gives up as soon as its first 4096 values hold too many distinct
+    // ones, and any column once the row group does; the entries found in the sample are kept, not looked up again.
     private bool TryDictionary(StringColumnBuffer column, out int distinct)
     {
         distinct = 0;
@@ -195,34 +199,22 @@ internal sealed class StringChunkEncoder
         char[] chars = column.Chars;
         var starts = column.Starts;
         var lengths = column.Lengths;
-        _dictionary.Clear();
-        if (count > DictionarySampleSize)
-        {
-            int sampleLimit = (int)(DictionarySampleSize * DictionaryThreshold);
-            for (int i = 0; i < DictionarySampleSize; i++)
-            {
-                if (_dictionary.TryAdd(new ReadOnlyMemory<char>(chars, starts[i], lengths[i]), 0) && _dictionary.Count > sampleLimit)
-                {
-                    return false;
-                }
-            }
-
-            _dictionary.Clear();
-        }
-
+        int sampleEnd = count > DictionarySampleSize ? DictionarySampleSize : 0;
+        int sampleLimit = (int)(DictionarySampleSize * DictionaryThreshold);
         int limit = (int)(count * DictionaryThreshold);
+        _dictionary.Clear();
         Grow(ref _indexes, count);
         for (int i = 0; i < count; i++)
         {
             var key = new ReadOnlyMemory<char>(chars, starts[i], lengths[i]);
             if (!_dictionary.TryGetValue(key, out int entry))
             {
-                if (_dictionary.Count >= limit)
+                entry = _dictionary.Count;
+                if (entry >= limit || (i < sampleEnd && entry >= sampleLimit))
                 {
                     return false;
                 }
 
-                entry = _dictionary.Count;
                 _dictionary.Add(key, entry);
                 Grow(ref _distinctStarts, entry + 1);
                 Grow(ref _distinctLengths, entry + 1);
@@ -237,7 +229,7 @@ internal sealed class StringChunkEncoder
         return true;
     }
 
-    private void WriteColumnChunk(ArrayBufferWriter<byte> chunk, string name, long chunkStart, long dataPageOffset, long? dictionaryPageOffset, bool dictionary, int rows, int chunkSize, Bounds bounds, int nulls)
+    private void WriteColumnChunk(ArrayBufferWriter<byte> chunk, byte[] utf8Name, long chunkStart, long dataPageOffset, long? dictionaryPageOffset, bool dictionary, int rows, (long Uncompressed, int Compressed) sizes, Bounds bounds, int nulls)
     {
         // ColumnChunk: 2 file_offset (deprecated; Parquet.Net writes the chunk's start), 3 meta_data.
         short last = 0;
@@ -254,11 +246,11 @@ internal sealed class StringChunkEncoder
         WriteInteger(chunk, RleEncoding);
         WriteFieldHeader(chunk, List, 3, ref meta);
         WriteListHeader(chunk, 1, Binary);
-        WriteBinary(chunk, Encoding.UTF8.GetBytes(name));
+        WriteBinary(chunk, utf8Name);
         WriteIntegerField(chunk, I32, 4, _compressor.Codec, ref meta);
         WriteIntegerField(chunk, I64, 5, rows, ref meta);
-        WriteIntegerField(chunk, I64, 6, _uncompressedChunk, ref meta);
-        WriteIntegerField(chunk, I64, 7, chunkSize, ref meta);
+        WriteIntegerField(chunk, I64, 6, sizes.Uncompressed, ref meta);
+        WriteIntegerField(chunk, I64, 7, sizes.Compressed, ref meta);
         WriteIntegerField(chunk, I64, 9, dataPageOffset, ref meta);
         if (dictionaryPageOffset is { } offset)
         {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using static ArgoEtl.Etl.Output.ParquetMetadata.ThriftCompact;
 
 namespace ArgoEtl.Etl.Output.ParquetMetadata;
@@ -17,11 +16,7 @@ namespace ArgoEtl.Etl.Output.ParquetMetadata;
 /// </summary>
 internal sealed class ParquetPartStitcher
 {
-    private static readonly byte[] Magic = "PAR1"u8.ToArray();
-    private const int MagicLength = 4;
-
-    // "PAR1", the footer (at least its stop byte), its 4-byte length and "PAR1" again.
-    private const int SmallestPartLength = MagicLength + 1 + 4 + MagicLength;
+    private const int MagicLength = ParquetFrame.MagicLength;
 
     private readonly Stream _output;
 
@@ -74,7 +69,7 @@ internal sealed class ParquetPartStitcher
         _outputUnknown = true;
         if (_position == 0)
         {
-            await _output.WriteAsync(Magic, ct).ConfigureAwait(false);
+            await _output.WriteAsync(ParquetFrame.Magic, ct).ConfigureAwait(false);
             _position = MagicLength;
         }
 
@@ -106,8 +101,7 @@ internal sealed class ParquetPartStitcher
 
         var footer = new ArrayBufferWriter<byte>(_rowGroups.WrittenCount + _firstFooter.Length + 16);
         WriteMergedFooter(footer);
-        WriteInt32LittleEndian(footer, footer.WrittenCount);
-        footer.Write(Magic);
+        ParquetFrame.EndFooter(footer);
 
         _outputUnknown = true;
         await _output.WriteAsync(footer.WrittenMemory, ct).ConfigureAwait(false);
@@ -134,19 +128,9 @@ internal sealed class ParquetPartStitcher
     // pages (byte 4 up to the footer) and its num_rows.
     private (Range Pages, long Rows) StagePart(ReadOnlySpan<byte> part, long shift)
     {
-        if (part.Length < SmallestPartLength || !part[..MagicLength].SequenceEqual(Magic) || !part[^MagicLength..].SequenceEqual(Magic))
-        {
-            throw Malformed("a part is not a complete Parquet file (no PAR1 at its start or end)");
-        }
-
-        int footerLength = BinaryPrimitives.ReadInt32LittleEndian(part[^(MagicLength + 4)..^MagicLength]);
-        if (footerLength <= 0 || footerLength > part.Length - (2 * MagicLength) - 4)
-        {
-            throw Malformed($"a part's footer length {footerLength} does not fit its {part.Length} bytes");
-        }
-
-        int footerStart = part.Length - MagicLength - 4 - footerLength;
-        ReadOnlySpan<byte> footer = part.Slice(footerStart, footerLength);
+        Range footerRange = ParquetFrame.FindFooter(part, "a part");
+        int footerStart = footerRange.Start.Value;
+        ReadOnlySpan<byte> footer = part[footerRange];
         _mover.PagesEnd = footerStart;
         _mover.Shift = shift;
         _staged.ResetWrittenCount();
